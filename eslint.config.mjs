@@ -1,0 +1,34 @@
+import tsParser from '@typescript-eslint/parser';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+
+// The rules n8n's package scanner applies: the legacy n8n-nodes-base configs (community,
+// credentials, nodes) and the community-nodes plugin's recommended flat config.
+const legacy = (name) => n8nNodesBase.configs[name].rules;
+
+export default [
+	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'scripts/**', 'examples/**', 'gulpfile.js', 'eslint.config.mjs'] },
+	n8nCommunityNodesPlugin.configs.recommended,
+	{
+		files: ['package.json'],
+		languageOptions: { parser: { parse: (text) => ({ type: 'Program', body: [], sourceType: 'module', range: [0, text.length], loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 0 } }, tokens: [], comments: [] }) } },
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: legacy('community'),
+	},
+	{
+		files: ['credentials/**/*.ts'],
+		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: {
+			...legacy('credentials'),
+			// Documented as applying only to n8n's own repository, where docs slugs are camelCase.
+			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+		},
+	},
+	{
+		files: ['nodes/**/*.ts'],
+		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: legacy('nodes'),
+	},
+];
