@@ -1,0 +1,56 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { FEISHU_CREDENTIAL_NAME } from '../../credentials/FeishuCoreHrApi.credentials';
+import { operations } from './actions/operations';
+import { router } from './actions/router';
+import { getAssessmentGrades } from './methods/loadOptions';
+
+export class FeishuCoreHr implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Feishu CoreHR',
+		name: 'feishuCoreHr',
+		icon: { light: 'file:feishu.svg', dark: 'file:feishu.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Write probation assessment results into Feishu / Lark CoreHR',
+		defaults: { name: 'Feishu CoreHR' },
+		usableAsTool: true,
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: FEISHU_CREDENTIAL_NAME, required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Probation Assessment', value: 'probationAssessment' }],
+				default: 'probationAssessment',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['probationAssessment'] } },
+				options: [
+					{
+						name: 'Update',
+						value: 'update',
+						action: 'Update a probation assessment',
+						description: "Write an assessment's status, result, score, grade and comment",
+					},
+				],
+				default: 'update',
+			},
+			...Object.values(operations).flatMap((byName) => Object.values(byName).flatMap((op) => op.description)),
+		],
+	};
+
+	methods = { loadOptions: { getAssessmentGrades } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,175 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import type { AssessmentResult, AssessmentStatus } from '../../helpers/choices';
+import { ASSESSMENT_RESULTS, ASSESSMENT_STATUSES, toOptions } from '../../helpers/choices';
+import type { GradeOption } from '../../helpers/grades';
+import {
+	InvalidInputError,
+	describeChoices,
+	isBlank,
+	parseBoolean,
+	parseChoice,
+	parseHttpUrl,
+	parseNumber,
+	parseText,
+} from '../../helpers/parse';
+
+/**
+ * One assessment's fields, shared by Update and Create: the editor's parameters, the labels
+ * used in errors, the checks, and the mapping to Feishu's wire names.
+ */
+export interface AssessmentInput {
+	assessmentStatus: AssessmentStatus;
+	isFinalAssessment: boolean;
+	assessmentResult?: AssessmentResult;
+	assessmentScore?: number;
+	assessmentGrade?: string;
+	assessmentComment?: string;
+	assessmentDetail?: string;
+}
+
+export type OptionalAssessmentField = Exclude<keyof AssessmentInput, 'assessmentStatus' | 'isFinalAssessment'>;
+
+export const FIELD_LABELS: Record<keyof AssessmentInput, string> = {
+	assessmentStatus: 'Assessment Status',
+	isFinalAssessment: 'Is Final Assessment',
+	assessmentResult: 'Assessment Result',
+	assessmentScore: 'Assessment Score',
+	assessmentGrade: 'Assessment Grade',
+	assessmentComment: 'Assessment Comment',
+	assessmentDetail: 'Assessment Detail Link',
+};
+
+export const statusProperty: INodeProperties = {
+	displayName: FIELD_LABELS.assessmentStatus,
+	name: 'assessmentStatus',
+	type: 'options',
+	options: toOptions(ASSESSMENT_STATUSES),
+	// The options come from ASSESSMENT_STATUSES, which the linter cannot read; 'completed' is one of them.
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options
+	default: 'completed',
+	required: true,
+	description:
+		'State of this assessment. From a spreadsheet, the value or label works in English or Chinese, e.g. "completed", "Completed" or "已完成".',
+};
+
+export const finalProperty: INodeProperties = {
+	displayName: FIELD_LABELS.isFinalAssessment,
+	name: 'isFinalAssessment',
+	type: 'boolean',
+	default: false,
+	required: true,
+	description: 'Whether this is the final assessment of the probation (its result then counts as the probation outcome). Text "true"/"false" is accepted.',
+};
+
+/** Optional fields, as the entries of a collection. */
+export const optionalAssessmentProperties: INodeProperties[] = [
+	{
+		displayName: FIELD_LABELS.assessmentResult,
+		name: 'assessmentResult',
+		type: 'options',
+		options: toOptions(ASSESSMENT_RESULTS),
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- one of ASSESSMENT_RESULTS
+		default: 'approved',
+		description: 'Pass or fail. Also accepts "通过" (approved) and "不通过" (rejected).',
+	},
+	{
+		displayName: FIELD_LABELS.assessmentScore,
+		name: 'assessmentScore',
+		type: 'number',
+		typeOptions: { numberPrecision: 2 },
+		default: 0,
+		description: 'Score, decimals allowed (e.g. 88.5). Text such as "88.5" is accepted.',
+	},
+	{
+		displayName: `${FIELD_LABELS.assessmentGrade} Name or ID`,
+		name: 'assessmentGrade',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getAssessmentGrades' },
+		default: '',
+		description:
+			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'Grades configured in your tenant, loaded live from Feishu. An expression may give the API name (e.g. grade_a) or the label.',
+	},
+	{
+		displayName: FIELD_LABELS.assessmentComment,
+		name: 'assessmentComment',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		description: "The reviewer's comment",
+	},
+	{
+		displayName: FIELD_LABELS.assessmentDetail,
+		name: 'assessmentDetail',
+		type: 'string',
+		default: '',
+		placeholder: 'https://hr.example.com/assessments/123',
+		description: 'Link to the page with the full assessment (http or https)',
+	},
+];
+
+/** Resolves a grade by API name or label against the tenant's open options. */
+export function resolveGrade(value: unknown, options: readonly GradeOption[] | undefined): string {
+	const field = FIELD_LABELS.assessmentGrade;
+	const given = parseText(field, value).trim();
+	if (options === undefined) {
+		// The list could not be read (e.g. no metadata scope): trust an API-name-shaped value.
+		if (/^[\w.-]+$/.test(given)) return given;
+		throw new InvalidInputError(field, value, 'Use the option\'s API name, e.g. grade_a.');
+	}
+	const wanted = given.toLowerCase();
+	const match = options.find((o) => [o.value, o.name, ...o.aliases].some((s) => s.toLowerCase() === wanted));
+	if (!match) {
+		throw new InvalidInputError(
+			field,
+			value,
+			options.length ? describeChoices(options) : 'Your tenant has no open grade options.',
+			'is not an open grade option in your tenant',
+		);
+	}
+	return match.value;
+}
+
+/**
+ * Checks one assessment as it came from parameters (any of the values may be text from a
+ * spreadsheet). Blank optional fields count as not given.
+ */
+export function parseAssessment(raw: IDataObject, grades?: readonly GradeOption[]): AssessmentInput {
+	const input: AssessmentInput = {
+		assessmentStatus: parseChoice(FIELD_LABELS.assessmentStatus, raw.assessmentStatus, ASSESSMENT_STATUSES),
+		isFinalAssessment: parseBoolean(FIELD_LABELS.isFinalAssessment, raw.isFinalAssessment),
+	};
+	if (!isBlank(raw.assessmentResult)) {
+		input.assessmentResult = parseChoice(FIELD_LABELS.assessmentResult, raw.assessmentResult, ASSESSMENT_RESULTS);
+	}
+	if (!isBlank(raw.assessmentScore)) input.assessmentScore = parseNumber(FIELD_LABELS.assessmentScore, raw.assessmentScore);
+	if (!isBlank(raw.assessmentGrade)) input.assessmentGrade = resolveGrade(raw.assessmentGrade, grades);
+	if (!isBlank(raw.assessmentComment)) input.assessmentComment = parseText(FIELD_LABELS.assessmentComment, raw.assessmentComment);
+	if (!isBlank(raw.assessmentDetail)) input.assessmentDetail = parseHttpUrl(FIELD_LABELS.assessmentDetail, raw.assessmentDetail);
+	return input;
+}
+
+export function needsGrades(raw: IDataObject): boolean {
+	return !isBlank(raw.assessmentGrade);
+}
+
+/** Feishu's wire body for one assessment; only fields the user gave are sent. */
+export interface WireAssessment extends IDataObject {
+	assessment_status: AssessmentStatus;
+	is_final_asssessment: boolean;
+}
+
+export function toWireAssessment(input: AssessmentInput): WireAssessment {
+	const wire: WireAssessment = {
+		assessment_status: input.assessmentStatus,
+		// Three "s": Feishu's API, docs and SDKs all spell the key this way; the two-s key is ignored.
+		is_final_asssessment: input.isFinalAssessment,
+	};
+	if (input.assessmentResult !== undefined) wire.assessment_result = input.assessmentResult;
+	if (input.assessmentScore !== undefined) wire.assessment_score = input.assessmentScore;
+	if (input.assessmentGrade !== undefined) wire.assessment_grade = input.assessmentGrade;
+	if (input.assessmentComment !== undefined) wire.assessment_comment = input.assessmentComment;
+	if (input.assessmentDetail !== undefined) wire.assessment_detail = input.assessmentDetail;
+	return wire;
+}

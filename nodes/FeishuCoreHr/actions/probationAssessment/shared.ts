@@ -1,0 +1,39 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import type { FeishuResponse } from '../../transport';
+
+export const ASSESSMENT_ID_LABEL = 'Assessment ID';
+
+export const ASSESSMENTS_PATH = '/open-apis/corehr/v2/probation/assessments';
+
+/** The ID goes into the path as the digits it is: never through a JS number. */
+export function assessmentPath(assessmentId: string): string {
+	return `${ASSESSMENTS_PATH}/${assessmentId}`;
+}
+
+export const assessmentIdProperty: INodeProperties = {
+	displayName: ASSESSMENT_ID_LABEL,
+	name: 'assessmentId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: '7140964208476371331',
+	description:
+		'The assessment\'s ID: about 19 digits, e.g. 7140964208476371331. Keep it as text: a spreadsheet that turns it into a number rounds it (to …371000), and the node then refuses it rather than update a different assessment. Probation → Search returns it.',
+};
+
+export const clientTokenOption: INodeProperties = {
+	displayName: 'Client Token',
+	name: 'clientToken',
+	// An idempotency key, not a secret: it must stay readable in the editor.
+	// eslint-disable-next-line n8n-nodes-base/node-param-type-options-password-missing
+	type: 'string',
+	default: '',
+	description:
+		'Idempotency key: Feishu treats requests with the same token as one. Leave empty and the node makes one per item and execution, so a retry never applies twice. Give each item its own value if you set it.',
+};
+
+/** Feishu's answer as every write operation shows it. */
+export function writeResult(response: FeishuResponse): IDataObject {
+	return { code: response.code, msg: response.msg, logId: response.logId ?? null };
+}

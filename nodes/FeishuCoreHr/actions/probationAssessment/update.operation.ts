@@ -1,0 +1,64 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { parseId } from '../../helpers/parse';
+import { requestOptionProperties } from '../requestOptions';
+import type { Operation, RunContext } from '../types';
+import {
+	finalProperty,
+	needsGrades,
+	optionalAssessmentProperties,
+	parseAssessment,
+	statusProperty,
+	toWireAssessment,
+} from './fields';
+import { ASSESSMENT_ID_LABEL, assessmentIdProperty, assessmentPath, clientTokenOption, writeResult } from './shared';
+
+const properties: INodeProperties[] = [
+	assessmentIdProperty,
+	statusProperty,
+	finalProperty,
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: optionalAssessmentProperties,
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [clientTokenOption, ...requestOptionProperties],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['probationAssessment'], operation: ['update'] } },
+	properties,
+);
+
+async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
+	const assessmentId = parseId(ASSESSMENT_ID_LABEL, this.getNodeParameter('assessmentId', itemIndex));
+	const raw: IDataObject = {
+		...(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
+		assessmentStatus: this.getNodeParameter('assessmentStatus', itemIndex),
+		isFinalAssessment: this.getNodeParameter('isFinalAssessment', itemIndex),
+	};
+	const input = parseAssessment(raw, needsGrades(raw) ? await run.grades() : undefined);
+	const clientToken = run.clientToken(itemIndex, 'update');
+
+	const response = await run.client.request({
+		method: 'PATCH',
+		path: assessmentPath(assessmentId),
+		qs: { client_token: clientToken },
+		body: toWireAssessment(input),
+		itemIndex,
+	});
+	return [{ assessmentId, updated: true, ...input, clientToken, ...writeResult(response) }];
+}
+
+export const update: Operation = { description, execute };

@@ -1,0 +1,162 @@
+/**
+ * Pure checks for values that arrive from parameters, spreadsheets and forms.
+ * Each returns the clean value or throws InvalidInputError; none sends anything.
+ */
+
+/** A bad value for one field: names the field, the value and what is allowed. */
+export class InvalidInputError extends Error {
+	constructor(
+		readonly field: string,
+		readonly value: unknown,
+		readonly allowed: string,
+		reason = 'is not valid',
+	) {
+		super(`${field} ${showValue(value)} ${reason}. ${allowed}`);
+		this.name = 'InvalidInputError';
+	}
+}
+
+export function showValue(value: unknown): string {
+	if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+	if (value === undefined) return '(empty)';
+	if (typeof value === 'bigint') return `${value}`;
+	try {
+		return JSON.stringify(value) ?? String(value);
+	} catch {
+		return String(value);
+	}
+}
+
+/** Empty cells, blank form fields and unset expressions mean "not given". */
+export function isBlank(value: unknown): boolean {
+	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+export function required(field: string, value: unknown, allowed: string): void {
+	if (isBlank(value)) throw new InvalidInputError(field, value, allowed, 'is required but empty');
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Feishu IDs are ~19-digit strings, beyond 2^53: once a spreadsheet or a JSON parser made one a
+ * number it has been rounded and may name a different record, so such a number is refused.
+ */
+export function parseId(field: string, value: unknown): string {
+	const allowed = 'Use the ID as text, digits only (e.g. "7140964208476371331").';
+	required(field, value, allowed);
+	if (typeof value === 'bigint' && value > 0n) return value.toString();
+	if (typeof value === 'number') {
+		if (Number.isSafeInteger(value) && value > 0) return String(value);
+		if (Number.isInteger(value) && value > MAX_SAFE) {
+			throw new InvalidInputError(
+				field,
+				value,
+				'Keep the column as text in the spreadsheet (or wrap the ID in quotes) so every digit survives.',
+				`arrived as a number above 2^53 (${MAX_SAFE}), so it was already rounded and may belong to a different record; it was not used`,
+			);
+		}
+		throw new InvalidInputError(field, value, allowed);
+	}
+	if (typeof value !== 'string') throw new InvalidInputError(field, value, allowed);
+	const text = value.trim();
+	if (/^\d+(\.\d+)?e\+\d+$/i.test(text)) {
+		throw new InvalidInputError(
+			field,
+			value,
+			'Format the spreadsheet column as text so the full ID is kept.',
+			'is a number in scientific notation, so digits were lost',
+		);
+	}
+	if (!/^\d{1,32}$/.test(text)) throw new InvalidInputError(field, value, allowed);
+	return text;
+}
+
+export interface Choice<V extends string = string> {
+	value: V;
+	/** English label shown in the editor. */
+	name: string;
+	/** Other spellings accepted from spreadsheets and forms (Chinese labels, synonyms). */
+	aliases: readonly string[];
+}
+
+function normalise(text: string): string {
+	return text.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+}
+
+export function describeChoices(choices: readonly Choice[]): string {
+	const list = choices.map((c) => `${c.name} (${c.value}${c.aliases.length ? `, ${c.aliases.join(', ')}` : ''})`);
+	return `Allowed: ${list.join('; ')}.`;
+}
+
+/** Accepts the wire value, the label or an alias, case-insensitively. */
+export function parseChoice<V extends string>(field: string, value: unknown, choices: readonly Choice<V>[]): V {
+	required(field, value, describeChoices(choices));
+	if (typeof value === 'string') {
+		const wanted = normalise(value);
+		for (const choice of choices) {
+			if ([choice.value, choice.name, ...choice.aliases].some((s) => normalise(s) === wanted)) return choice.value;
+		}
+	}
+	throw new InvalidInputError(field, value, describeChoices(choices));
+}
+
+const TRUE_WORDS = ['true', 'yes', 'y', '1', '是', '真'];
+const FALSE_WORDS = ['false', 'no', 'n', '0', '否', '假'];
+
+export function parseBoolean(field: string, value: unknown): boolean {
+	const allowed = 'Allowed: true or false (also yes/no, 1/0, 是/否).';
+	required(field, value, allowed);
+	if (typeof value === 'boolean') return value;
+	if (value === 1 || value === 0) return value === 1;
+	if (typeof value === 'string') {
+		const word = value.trim().toLowerCase();
+		if (TRUE_WORDS.includes(word)) return true;
+		if (FALSE_WORDS.includes(word)) return false;
+	}
+	throw new InvalidInputError(field, value, allowed);
+}
+
+export function parseNumber(field: string, value: unknown): number {
+	const allowed = 'Use a number such as 88.5 (a dot for decimals).';
+	required(field, value, allowed);
+	const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : NaN;
+	if (!Number.isFinite(number)) throw new InvalidInputError(field, value, allowed);
+	return number;
+}
+
+export function parseText(field: string, value: unknown): string {
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+	throw new InvalidInputError(field, value, 'Use plain text.');
+}
+
+export function parseHttpUrl(field: string, value: unknown): string {
+	const allowed = 'Use a full link starting with http:// or https://.';
+	const text = parseText(field, value).trim();
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw new InvalidInputError(field, value, allowed);
+	}
+	if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+		throw new InvalidInputError(field, value, allowed);
+	}
+	return text;
+}
+
+/** Dates for filters: a Date, an ISO date-time or YYYY-MM-DD, sent as YYYY-MM-DD. */
+export function parseDate(field: string, value: unknown): string {
+	const allowed = 'Use a date such as 2026-05-18.';
+	required(field, value, allowed);
+	const text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value.trim() : '';
+	const match = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/.exec(text);
+	if (!match) throw new InvalidInputError(field, value, allowed);
+	const [, y, m, d] = match;
+	const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+	if (date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d)) {
+		throw new InvalidInputError(field, value, allowed);
+	}
+	return `${y}-${m}-${d}`;
+}

@@ -1,0 +1,84 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** Feishu answers an expired or bad tenant token with these codes, on HTTP 400 (sometimes 200), never 401. */
+export const TOKEN_ERROR_CODES: ReadonlySet<number> = new Set([99991661, 99991663, 99991665, 99991671]);
+
+export const RATE_LIMIT_CODE = 99991400;
+
+/** What Feishu said, as the node shows it: never the request (it carries the token). */
+export interface FeishuFailure {
+	httpStatus: number;
+	code: number;
+	msg: string;
+	logId?: string;
+	fieldViolations?: IDataObject[];
+	permissionViolations?: IDataObject[];
+	troubleshooter?: string;
+}
+
+const HINTS: Record<number, string> = {
+	99991672:
+		'The app lacks the scope this call needs. In the developer console, add it under "Permissions & Scopes", then create and publish a new app version (an admin may have to approve it).',
+	99991676: 'The token has no permission for this call. Add the scope to the app and publish a new version.',
+	99991401: "The n8n server's IP address is not on the app's IP allow-list. Add it in the developer console under Security Settings, or remove the allow-list.",
+	99991662: 'The app is disabled or not installed in this tenant. Ask an admin to enable it.',
+	99991673: 'The app is disabled or not installed in this tenant. Ask an admin to enable it.',
+	1000040351: 'The app belongs to the other domain. Switch the credential between Feishu and Lark.',
+	1162010: 'No record with this ID exists in this tenant. Check the ID (copy it as text) and that the credential points at the right tenant.',
+	1160005: 'A required value is empty.',
+	1160006: 'A required value is empty.',
+	1161025: 'The assessment feature is already in the requested state.',
+	99992402: 'Feishu refused a field value; see the field details below.',
+	99991400: 'Feishu\'s rate limit was hit: the update call allows 100 requests per minute per app, shared by every workflow using it. Lower "Max Requests per Minute", split the run, or raise "Max Rate-Limit Wait".',
+};
+
+export function hintFor(code: number): string | undefined {
+	return HINTS[code];
+}
+
+export function describeFailure(failure: FeishuFailure): string {
+	const parts: string[] = [];
+	const hint = hintFor(failure.code);
+	if (hint) parts.push(hint);
+	for (const v of failure.fieldViolations ?? []) {
+		parts.push(`Field ${String(v.field ?? '?')}${v.value !== undefined ? ` = ${JSON.stringify(v.value)}` : ''}: ${String(v.description ?? '')}`.trim());
+	}
+	for (const v of failure.permissionViolations ?? []) {
+		parts.push(`Missing scope: ${String(v.subject ?? v.scope ?? '?')}`);
+	}
+	if (failure.troubleshooter) parts.push(`Troubleshooter: ${failure.troubleshooter}`);
+	parts.push(`HTTP ${failure.httpStatus}, Feishu code ${failure.code}${failure.logId ? `, log ID ${failure.logId}` : ''}.`);
+	return parts.join('\n');
+}
+
+function asObjects(value: unknown): IDataObject[] | undefined {
+	return Array.isArray(value) ? value.filter((v): v is IDataObject => typeof v === 'object' && v !== null) : undefined;
+}
+
+/** Reads Feishu's error envelope; `null` when the body is not a Feishu JSON answer at all. */
+export function readEnvelope(
+	httpStatus: number,
+	body: unknown,
+	headerLogId: string | undefined,
+): (FeishuFailure & { data: unknown }) | null {
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+	const envelope = body as IDataObject;
+	if (typeof envelope.code !== 'number') return null;
+	const error = (typeof envelope.error === 'object' && envelope.error !== null ? envelope.error : {}) as IDataObject;
+	const logId = (error.log_id ?? error.logid ?? headerLogId) as string | undefined;
+	return {
+		httpStatus,
+		code: envelope.code,
+		msg: typeof envelope.msg === 'string' ? envelope.msg : '',
+		logId: typeof logId === 'string' && logId ? logId : undefined,
+		fieldViolations: asObjects(error.field_violations),
+		permissionViolations: asObjects(error.permission_violations),
+		troubleshooter: typeof error.troubleshooter === 'string' ? error.troubleshooter : undefined,
+		data: envelope.data,
+	};
+}
+
+/** Removes anything that looks like a bearer token or tenant token from text we did not write. */
+export function redact(text: string): string {
+	return text.replace(/Bearer\s+[\w.-]+/gi, 'Bearer ***').replace(/\b[tu]-[\w.-]{8,}/g, '***');
+}

@@ -1,0 +1,271 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+import { FEISHU_CREDENTIAL_NAME, feishuBaseUrl } from '../../../credentials/FeishuCoreHrApi.credentials';
+import type { FeishuFailure } from './errors';
+import { RATE_LIMIT_CODE, TOKEN_ERROR_CODES, describeFailure, readEnvelope, redact } from './errors';
+import type { Clock } from './pacer';
+import { SlidingWindowPacer } from './pacer';
+
+export type FeishuContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+export interface FeishuRequest {
+	method: IHttpRequestMethods;
+	/** Path below the base URL, e.g. /open-apis/corehr/v2/probation/assessments/123 */
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	/** Which input item this is for, so errors point at it. */
+	itemIndex?: number;
+}
+
+export interface FeishuResponse<T = unknown> {
+	code: number;
+	msg: string;
+	data: T;
+	logId?: string;
+	/** How many HTTP attempts it took (retries, token refresh and rate-limit waits included). */
+	attempts: number;
+}
+
+export interface TransportSettings {
+	/** Per-request timeout. */
+	timeoutMs: number;
+	/** Retries for 5xx answers, non-JSON gateway answers, resets and timeouts (0 = none). */
+	maxRetries: number;
+	/** First wait before a retry; doubled each time. */
+	retryBaseDelayMs: number;
+	/** The most time one request may spend waiting on rate-limit answers before it fails. */
+	maxRateLimitWaitMs: number;
+	/** Wait used when a 429 comes without x-ogw-ratelimit-reset. */
+	defaultRateLimitWaitMs: number;
+	/** Requests allowed per minute by the local pacer (0 = off). */
+	maxRequestsPerMinute: number;
+}
+
+export const DEFAULT_SETTINGS: TransportSettings = {
+	timeoutMs: 30_000,
+	maxRetries: 3,
+	retryBaseDelayMs: 500,
+	maxRateLimitWaitMs: 180_000,
+	defaultRateLimitWaitMs: 5_000,
+	maxRequestsPerMinute: 100,
+};
+
+export const realClock: Clock = { now: () => Date.now(), sleep: async (ms) => await sleep(ms) };
+
+interface HttpAnswer {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'ECANCELED']);
+
+function header(headers: Record<string, unknown>, name: string): string | undefined {
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	return value === undefined ? undefined : String(Array.isArray(value) ? value[0] : value);
+}
+
+/**
+ * The one way the node talks to Feishu: base URL from the credential, bearer token from n8n's
+ * credential machinery, token refresh on Feishu's 400-not-401 token codes, pacing, bounded
+ * retries, and Feishu errors turned into NodeApiErrors that never echo the request.
+ */
+export class FeishuClient {
+	private credentials?: ICredentialDataDecryptedObject;
+
+	private readonly pacer: SlidingWindowPacer;
+
+	/** Token exchanges this client forced because Feishu refused the stored token. */
+	tokenRefreshes = 0;
+
+	constructor(
+		private readonly ctx: FeishuContext,
+		private readonly settings: TransportSettings = DEFAULT_SETTINGS,
+		private readonly clock: Clock = realClock,
+	) {
+		this.pacer = new SlidingWindowPacer(settings.maxRequestsPerMinute, 60_000, clock);
+	}
+
+	private async loadCredentials(): Promise<ICredentialDataDecryptedObject> {
+		if (!this.credentials) {
+			// A private copy: n8n writes a fresh token into it, and we reuse it for every later item.
+			const stored = await this.ctx.getCredentials(FEISHU_CREDENTIAL_NAME);
+			this.credentials = { ...stored };
+			if (typeof this.credentials.tenantAccessToken !== 'string') this.credentials.tenantAccessToken = '';
+		}
+		return this.credentials;
+	}
+
+	private async send(request: FeishuRequest): Promise<HttpAnswer> {
+		const credentials = await this.loadCredentials();
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: `${feishuBaseUrl(credentials)}${request.path}`,
+			qs: request.qs,
+			json: true,
+			timeout: this.settings.timeoutMs,
+			returnFullResponse: true,
+			// We read Feishu's code ourselves: a non-zero code can come with HTTP 200 and token errors with 400.
+			ignoreHttpStatusErrors: true,
+		};
+		if (request.body !== undefined) {
+			options.body = request.body;
+			options.headers = { 'Content-Type': 'application/json; charset=utf-8' };
+		}
+		const node = this.ctx.getNode().credentials?.[FEISHU_CREDENTIAL_NAME];
+		// Passing our copy lets n8n run preAuthentication when its token is empty and store the
+		// new token (it needs the credential's id for that), and lets us reuse that token after.
+		const answer = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+			this.ctx,
+			FEISHU_CREDENTIAL_NAME,
+			options,
+			{
+				credentialsDecrypted: {
+					id: node?.id ?? '',
+					name: node?.name ?? '',
+					type: FEISHU_CREDENTIAL_NAME,
+					data: credentials,
+				},
+			},
+		)) as { statusCode?: number; headers?: Record<string, unknown>; body?: unknown };
+		return { statusCode: answer.statusCode ?? 0, headers: answer.headers ?? {}, body: answer.body };
+	}
+
+	async request<T = unknown>(request: FeishuRequest): Promise<FeishuResponse<T>> {
+		let attempts = 0;
+		let retriesLeft = this.settings.maxRetries;
+		let retryDelay = this.settings.retryBaseDelayMs;
+		let rateLimitWaited = 0;
+		let refreshed = false;
+
+		for (;;) {
+			await this.pacer.acquire();
+			attempts++;
+			let answer: HttpAnswer;
+			try {
+				answer = await this.send(request);
+			} catch (error) {
+				const networkCode = this.networkCode(error);
+				if (networkCode && retriesLeft > 0) {
+					retriesLeft--;
+					await this.clock.sleep(retryDelay);
+					retryDelay *= 2;
+					continue;
+				}
+				throw this.transportError(request, error, networkCode, attempts);
+			}
+
+			const logId = header(answer.headers, 'x-tt-logid');
+			const envelope = readEnvelope(answer.statusCode, answer.body, logId);
+			if (!envelope) {
+				// A gateway or proxy answered, not Feishu: worth another try, like a 5xx.
+				if (retriesLeft > 0) {
+					retriesLeft--;
+					await this.clock.sleep(retryDelay);
+					retryDelay *= 2;
+					continue;
+				}
+				throw this.apiError(request, {
+					httpStatus: answer.statusCode,
+					code: -1,
+					msg: `The server answered HTTP ${answer.statusCode} without a Feishu JSON body`,
+					logId,
+				}, attempts);
+			}
+
+			if (envelope.code === 0 && answer.statusCode < 300) {
+				return { code: 0, msg: envelope.msg, data: envelope.data as T, logId: envelope.logId, attempts };
+			}
+
+			if (TOKEN_ERROR_CODES.has(envelope.code) && !refreshed) {
+				// Feishu says the stored token is dead (n8n only refreshes on 401): exchange once, then repeat.
+				refreshed = true;
+				this.tokenRefreshes++;
+				(await this.loadCredentials()).tenantAccessToken = '';
+				continue;
+			}
+
+			if (answer.statusCode === 429 || envelope.code === RATE_LIMIT_CODE) {
+				const resetSeconds = Number(header(answer.headers, 'x-ogw-ratelimit-reset'));
+				const wait = Number.isFinite(resetSeconds) && resetSeconds >= 0
+					? Math.max(resetSeconds * 1000, 100)
+					: this.settings.defaultRateLimitWaitMs;
+				if (rateLimitWaited + wait <= this.settings.maxRateLimitWaitMs) {
+					rateLimitWaited += wait;
+					await this.clock.sleep(wait);
+					continue;
+				}
+				throw this.apiError(request, envelope, attempts,
+					`Feishu's rate limit was still hit after waiting ${Math.round(rateLimitWaited / 1000)} s`);
+			}
+
+			if (answer.statusCode >= 500 && retriesLeft > 0) {
+				retriesLeft--;
+				await this.clock.sleep(retryDelay);
+				retryDelay *= 2;
+				continue;
+			}
+			throw this.apiError(request, envelope, attempts);
+		}
+	}
+
+	private networkCode(error: unknown): string | undefined {
+		const seen = new Set<unknown>();
+		let current: unknown = error;
+		// n8n wraps transport errors; the socket's code sits somewhere down the cause chain.
+		while (typeof current === 'object' && current !== null && !seen.has(current)) {
+			seen.add(current);
+			const code = (current as { code?: unknown }).code;
+			if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code)) return code;
+			const message = (current as { message?: unknown }).message;
+			if (typeof message === 'string' && /timeout|socket hang up/i.test(message)) return 'ETIMEDOUT';
+			current = (current as { cause?: unknown }).cause;
+		}
+		return undefined;
+	}
+
+	private transportError(request: FeishuRequest, error: unknown, networkCode: string | undefined, attempts: number): NodeApiError {
+		const node = this.ctx.getNode();
+		if (networkCode) {
+			return new NodeApiError(node, { code: networkCode } as JsonObject, {
+				message: `Could not reach Feishu for ${request.method} ${request.path} (${networkCode})`,
+				description: `Tried ${attempts} time(s). Check the credential's Domain or Base URL and the network; raise "Timeout" or "Max Retries" in the node's options if the service is slow.`,
+				itemIndex: request.itemIndex,
+			});
+		}
+		// Not a network fault: e.g. the credential's token exchange said why it failed. A fresh
+		// error keeps those words and drops the cause chain, which holds the request and its secrets.
+		const message = redact(String((error as { message?: unknown }).message ?? 'unknown error'));
+		return new NodeApiError(node, { message } as JsonObject, { message, itemIndex: request.itemIndex });
+	}
+
+	private apiError(request: FeishuRequest, failure: FeishuFailure, attempts: number, lead?: string): NodeApiError {
+		const message = `${lead ?? 'Feishu refused the request'}: ${failure.msg || 'no message'} (code ${failure.code})`;
+		const details: JsonObject = {
+			httpStatus: failure.httpStatus,
+			code: failure.code,
+			msg: failure.msg,
+			logId: failure.logId ?? null,
+			request: `${request.method} ${request.path}`,
+			attempts,
+		};
+		if (failure.fieldViolations) details.fieldViolations = failure.fieldViolations as JsonObject[];
+		if (failure.permissionViolations) details.permissionViolations = failure.permissionViolations as JsonObject[];
+		return new NodeApiError(this.ctx.getNode(), details, {
+			message,
+			description: describeFailure(failure),
+			httpCode: String(failure.httpStatus),
+			itemIndex: request.itemIndex,
+		});
+	}
+}
