@@ -1,0 +1,330 @@
+import { createHash } from 'crypto';
+import type {
+	AssessmentRecord,
+	AssessmentResult,
+	AssessmentStatus,
+	DepartmentIds,
+	GradeOptionConfig,
+	ProbationRecord,
+	ProbationStatus,
+	SeedData,
+	SeedEmployment,
+} from './types';
+import type { AssessmentWrite } from './validation';
+
+/*
+ * IDs are 19-digit strings above 2^53, made with BigInt only: a JS number would round them
+ * (7140964208476371331 → 7140964208476371000), which is exactly the bug the node must not have.
+ * Every kind of ID steps by the same prime stride from a base with a different remainder, so an
+ * employment ID can never equal an assessment ID. Consecutive IDs are 7919 apart, so an ID rounded
+ * through a number (to a multiple of 1024) almost never hits another existing record.
+ */
+const STRIDE = 7919n;
+const BASE = {
+	employment: 7140964208476371111n,
+	department: 7140964208476371121n,
+	probation: 7140964208476371222n,
+	assessment: 7140964208476371331n,
+	process: 7140964208476371444n,
+} as const;
+type IdKind = keyof typeof BASE;
+
+class IdSequence {
+	private n = 0n;
+	constructor(private readonly base: bigint) {}
+	next(taken?: (id: string) => boolean): string {
+		for (;;) {
+			const id = (this.base + this.n * STRIDE).toString();
+			this.n += 1n;
+			if (!taken || !taken(id)) return id;
+		}
+	}
+}
+
+/** Small deterministic PRNG (mulberry32) so generated seeds are identical on every run. */
+function prng(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+export function addDays(date: string, days: number): string {
+	const d = new Date(`${date}T00:00:00Z`);
+	d.setUTCDate(d.getUTCDate() + days);
+	return d.toISOString().slice(0, 10);
+}
+
+export function addMonths(date: string, months: number): string {
+	const d = new Date(`${date}T00:00:00Z`);
+	d.setUTCMonth(d.getUTCMonth() + months);
+	return d.toISOString().slice(0, 10);
+}
+
+export function departmentIds(peopleCorehrId: string): DepartmentIds {
+	const hash = createHash('sha256').update(peopleCorehrId).digest('hex');
+	return {
+		open_department_id: `od-${hash.slice(0, 32)}`,
+		department_id: `D${peopleCorehrId.slice(-6)}`,
+		people_corehr_department_id: peopleCorehrId,
+	};
+}
+
+/** The default data: three people, four assessments; the first assessment is the docs' example ID. */
+export const DEMO_SEED: SeedData = {
+	employments: [
+		{
+			probation_start_date: '2025-09-01',
+			probation_expected_end_date: '2025-12-01',
+			probation_status: 'waiting',
+			assessments: [
+				{
+					assessment_status: 'completed',
+					assessment_result: 'approved',
+					assessment_score: 92.5,
+					assessment_grade: 'grade_a',
+					assessment_comment: 'Strong first quarter',
+					is_final_asssessment: false,
+				},
+				{ assessment_status: 'not_started', is_final_asssessment: true },
+			],
+		},
+		{
+			probation_start_date: '2025-10-15',
+			probation_expected_end_date: '2026-01-15',
+			probation_status: 'waiting',
+			assessments: [{ assessment_status: 'in_process', is_final_asssessment: false }],
+		},
+		{
+			probation_start_date: '2025-06-01',
+			probation_expected_end_date: '2025-09-01',
+			actual_probation_end_date: '2025-08-29',
+			initiating_time: '2025-08-20',
+			submission_type: 'hr_submission',
+			probation_status: 'approved',
+			assessments: [
+				{
+					assessment_status: 'completed',
+					assessment_result: 'approved',
+					assessment_score: 88,
+					assessment_grade: 'grade_b',
+					assessment_comment: '符合预期',
+					assessment_detail: 'https://example.com/assessments/3',
+					is_final_asssessment: true,
+				},
+			],
+		},
+	],
+};
+
+const GENERATED_STATUSES: ProbationStatus[] = ['waiting', 'waiting', 'waiting', 'pending', 'approved', 'converted'];
+const GENERATED_ASSESSMENT_STATUSES: AssessmentStatus[] = ['not_started', 'in_process', 'completed'];
+
+/** Generate n employments (1–2 assessments each), the same for the same n. */
+export function generatedSeed(n: number, grades: GradeOptionConfig[]): SeedData {
+	const rnd = prng(0x5eed ^ n);
+	const openGrades = grades.filter((g) => g.isOpen !== false).map((g) => g.apiName);
+	const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
+	const employments: SeedEmployment[] = [];
+	for (let i = 0; i < n; i++) {
+		const start = addDays('2025-01-06', Math.floor(rnd() * 300));
+		const status = pick(GENERATED_STATUSES);
+		const count = rnd() < 0.5 ? 1 : 2;
+		const employment: SeedEmployment = {
+			department_id: (BASE.department + BigInt(Math.floor(rnd() * 5)) * STRIDE).toString(),
+			probation_start_date: start,
+			probation_expected_end_date: addMonths(start, rnd() < 0.8 ? 3 : 6),
+			probation_status: status,
+			assessments: [],
+		};
+		if (status === 'approved' || status === 'converted' || status === 'pending') {
+			employment.initiating_time = addDays(employment.probation_expected_end_date, -10);
+			employment.submission_type = pick(['hr_submission', 'self_submission', 'system'] as const);
+			if (status !== 'pending') employment.actual_probation_end_date = employment.probation_expected_end_date;
+		}
+		for (let k = 0; k < count; k++) {
+			const assessmentStatus = pick(GENERATED_ASSESSMENT_STATUSES);
+			const done = assessmentStatus === 'completed';
+			const result: AssessmentResult = rnd() < 0.85 ? 'approved' : 'rejected';
+			employment.assessments?.push({
+				assessment_status: assessmentStatus,
+				...(done
+					? {
+							assessment_result: result,
+							assessment_score: Math.round((60 + rnd() * 40) * 10) / 10,
+							...(openGrades.length > 0 ? { assessment_grade: pick(openGrades) } : {}),
+						}
+					: {}),
+				is_final_asssessment: k === count - 1,
+			});
+		}
+		employments.push(employment);
+	}
+	return { employments };
+}
+
+/** The data behind the emulator: employments, assessments and per-ID apply counts. No HTTP here. */
+export class EmulatorState {
+	readonly assessments = new Map<string, AssessmentRecord>();
+	readonly probations = new Map<string, ProbationRecord>();
+	readonly applyCounts = new Map<string, number>();
+	private ids = this.freshSequences();
+	private revision = 0;
+
+	private freshSequences(): Record<IdKind, IdSequence> {
+		return {
+			employment: new IdSequence(BASE.employment),
+			department: new IdSequence(BASE.department),
+			probation: new IdSequence(BASE.probation),
+			assessment: new IdSequence(BASE.assessment),
+			process: new IdSequence(BASE.process),
+		};
+	}
+
+	/** Empty everything (keeping the Map instances) and load a seed. */
+	load(seed: SeedData): void {
+		this.assessments.clear();
+		this.probations.clear();
+		this.applyCounts.clear();
+		this.ids = this.freshSequences();
+		this.revision = 0;
+		for (const employment of seed.employments) this.addEmployment(employment);
+	}
+
+	addEmployment(seed: SeedEmployment): ProbationRecord {
+		const employmentId =
+			seed.employment_id ?? this.ids.employment.next((id) => this.probations.has(id));
+		assertId(employmentId, 'employment_id');
+		if (this.probations.has(employmentId)) throw new Error(`duplicate employment_id ${employmentId}`);
+		const departmentId = seed.department_id ?? BASE.department.toString();
+		assertId(departmentId, 'department_id');
+		const status = seed.probation_status ?? 'waiting';
+		const record: ProbationRecord = {
+			employment_id: employmentId,
+			probation_id: this.ids.probation.next(),
+			department: departmentIds(departmentId),
+			probation_start_date: seed.probation_start_date,
+			probation_expected_end_date: seed.probation_expected_end_date,
+			probation_status: status,
+			assessment_ids: [],
+		};
+		if (seed.actual_probation_end_date) record.actual_probation_end_date = seed.actual_probation_end_date;
+		if (seed.initiating_time) record.initiating_time = seed.initiating_time;
+		if (seed.submission_type) {
+			record.submission_type = seed.submission_type;
+			record.process_id = this.ids.process.next();
+			record.converted_via_bpm = status === 'converted';
+			// Empty when the system started the conversion (per the docs).
+			record.initiator_id = seed.initiator_id ?? (seed.submission_type === 'system' ? '' : employmentId);
+		}
+		if (seed.notes !== undefined) record.notes = seed.notes;
+		if (seed.self_review !== undefined) record.self_review = seed.self_review;
+		this.probations.set(employmentId, record);
+		for (const a of seed.assessments ?? []) {
+			const id = a.assessment_id ?? this.newAssessmentId();
+			assertId(id, 'assessment_id');
+			if (this.assessments.has(id)) throw new Error(`duplicate assessment_id ${id}`);
+			this.insertAssessment(record, id, {
+				assessment_status: a.assessment_status,
+				is_final_asssessment: a.is_final_asssessment ?? false,
+				...pickDefined(a),
+			});
+		}
+		return record;
+	}
+
+	/** n new employments with one assessment each; returns the assessment IDs. */
+	seedAssessments(n: number): string[] {
+		const ids: string[] = [];
+		for (let i = 0; i < n; i++) {
+			const start = addDays('2025-11-03', i % 60);
+			const employment = this.addEmployment({
+				probation_start_date: start,
+				probation_expected_end_date: addMonths(start, 3),
+				assessments: [{ assessment_status: 'not_started', is_final_asssessment: false }],
+			});
+			ids.push(employment.assessment_ids[0]);
+		}
+		return ids;
+	}
+
+	private newAssessmentId(): string {
+		return this.ids.assessment.next((id) => this.assessments.has(id));
+	}
+
+	private insertAssessment(owner: ProbationRecord, id: string, write: AssessmentWrite): AssessmentRecord {
+		const record: AssessmentRecord = {
+			assessment_id: id,
+			employment_id: owner.employment_id,
+			...write,
+			revision: ++this.revision,
+		};
+		this.assessments.set(id, record);
+		owner.assessment_ids.push(id);
+		return record;
+	}
+
+	private countApply(id: string): void {
+		this.applyCounts.set(id, (this.applyCounts.get(id) ?? 0) + 1);
+	}
+
+	/** PATCH: the record takes exactly the fields sent. Returns false when the ID is unknown. */
+	patchAssessment(id: string, write: AssessmentWrite): boolean {
+		const record = this.assessments.get(id);
+		if (!record) return false;
+		Object.assign(record, write);
+		record.revision = ++this.revision;
+		this.countApply(id);
+		return true;
+	}
+
+	/** Create: new IDs in request order, or null when the employment is unknown. */
+	createAssessments(employmentId: string, writes: AssessmentWrite[]): string[] | null {
+		const owner = this.probations.get(employmentId);
+		if (!owner) return null;
+		return writes.map((w) => {
+			const id = this.newAssessmentId();
+			this.insertAssessment(owner, id, w);
+			this.countApply(id);
+			return id;
+		});
+	}
+
+	deleteAssessment(id: string): boolean {
+		const record = this.assessments.get(id);
+		if (!record) return false;
+		this.assessments.delete(id);
+		const owner = this.probations.get(record.employment_id);
+		if (owner) owner.assessment_ids = owner.assessment_ids.filter((x) => x !== id);
+		this.countApply(id);
+		return true;
+	}
+
+	/** The final assessment of an employment: the most recently written one flagged final. */
+	finalAssessment(p: ProbationRecord): AssessmentRecord | undefined {
+		let best: AssessmentRecord | undefined;
+		for (const id of p.assessment_ids) {
+			const a = this.assessments.get(id);
+			if (a?.is_final_asssessment && (!best || a.revision > best.revision)) best = a;
+		}
+		return best;
+	}
+}
+
+function assertId(id: string, name: string): void {
+	if (!/^[0-9]{19}$/.test(id)) throw new Error(`seed ${name} must be a 19-digit string, got ${id}`);
+}
+
+function pickDefined(a: Partial<AssessmentWrite>): Partial<AssessmentWrite> {
+	const out: Partial<AssessmentWrite> = {};
+	if (a.assessment_result !== undefined) out.assessment_result = a.assessment_result;
+	if (a.assessment_score !== undefined) out.assessment_score = a.assessment_score;
+	if (a.assessment_grade !== undefined) out.assessment_grade = a.assessment_grade;
+	if (a.assessment_comment !== undefined) out.assessment_comment = a.assessment_comment;
+	if (a.assessment_detail !== undefined) out.assessment_detail = a.assessment_detail;
+	return out;
+}

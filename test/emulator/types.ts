@@ -1,0 +1,256 @@
+import type { IncomingHttpHeaders } from 'http';
+
+export const ASSESSMENT_STATUSES = ['not_started', 'in_process', 'completed', 'no_need'] as const;
+export const ASSESSMENT_RESULTS = ['approved', 'rejected'] as const;
+export const PROBATION_STATUSES = [
+	'pending',
+	'rejected',
+	'waiting',
+	'approved',
+	'converted',
+	'offboarded',
+] as const;
+export const SUBMISSION_TYPES = ['hr_submission', 'self_submission', 'system'] as const;
+
+export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
+export type AssessmentResult = (typeof ASSESSMENT_RESULTS)[number];
+export type ProbationStatus = (typeof PROBATION_STATUSES)[number];
+export type SubmissionType = (typeof SUBMISSION_TYPES)[number];
+
+/** One probation assessment as stored. Field names are the wire names (three `s` included). */
+export interface AssessmentRecord {
+	assessment_id: string;
+	employment_id: string;
+	assessment_status: AssessmentStatus;
+	assessment_result?: AssessmentResult;
+	assessment_score?: number;
+	assessment_grade?: string;
+	assessment_comment?: string;
+	assessment_detail?: string;
+	is_final_asssessment: boolean;
+	/** Emulator bookkeeping: bumped on every applied write, used to pick the newest final assessment. */
+	revision: number;
+}
+
+/** IDs of one department in the three `department_id_type` flavours. */
+export interface DepartmentIds {
+	open_department_id: string;
+	department_id: string;
+	people_corehr_department_id: string;
+}
+
+/** An employment on probation; owns its assessments (by ID, in creation order). */
+export interface ProbationRecord {
+	employment_id: string;
+	probation_id: string;
+	department: DepartmentIds;
+	probation_start_date: string;
+	probation_expected_end_date: string;
+	actual_probation_end_date?: string;
+	initiating_time?: string;
+	submission_type?: SubmissionType;
+	initiator_id?: string;
+	probation_status: ProbationStatus;
+	self_review?: string;
+	notes?: string;
+	process_id?: string;
+	converted_via_bpm?: boolean;
+	assessment_ids: string[];
+}
+
+export interface SeedAssessment {
+	/** 19-digit string; generated when absent. */
+	assessment_id?: string;
+	assessment_status: AssessmentStatus;
+	assessment_result?: AssessmentResult;
+	assessment_score?: number;
+	assessment_grade?: string;
+	assessment_comment?: string;
+	assessment_detail?: string;
+	is_final_asssessment?: boolean;
+}
+
+export interface SeedEmployment {
+	/** 19-digit string; generated when absent. */
+	employment_id?: string;
+	/** people_corehr_department_id (19 digits); the other two department ID flavours are derived. */
+	department_id?: string;
+	probation_start_date: string;
+	probation_expected_end_date: string;
+	actual_probation_end_date?: string;
+	initiating_time?: string;
+	submission_type?: SubmissionType;
+	initiator_id?: string;
+	probation_status?: ProbationStatus;
+	self_review?: string;
+	notes?: string;
+	assessments?: SeedAssessment[];
+}
+
+export interface SeedData {
+	employments: SeedEmployment[];
+}
+
+export interface AppConfig {
+	appId: string;
+	appSecret: string;
+	/** Scopes this app has NOT been granted; calls needing only these fail with 99991672. */
+	missingScopes?: string[];
+}
+
+export interface RateLimitConfig {
+	limit: number;
+	windowMs: number;
+}
+
+export interface GradeOptionConfig {
+	apiName: string;
+	zh: string;
+	en: string;
+	/** Default true; closed options are listed by get_by_param but rejected by writes. */
+	isOpen?: boolean;
+}
+
+export interface EmulatorOptions {
+	/** Default 0: a random free port. */
+	port?: number;
+	/** Default 127.0.0.1. Only loopback addresses are accepted. */
+	host?: string;
+	apps?: AppConfig[];
+	tokenLifetimeSeconds?: number;
+	writeRateLimit?: RateLimitConfig | null;
+	readRateLimit?: RateLimitConfig | null;
+	gradeOptions?: GradeOptionConfig[];
+	/** Explicit data, or N = generate N employments with 1–2 assessments each. Default: the demo seed. */
+	seed?: SeedData | number;
+	latencyMs?: number;
+	/** Keep every request in `requests`. Default true; turn off for long benchmarks. */
+	logRequests?: boolean;
+	/** Clock for token expiry and rate-limit windows (epoch ms). Default Date.now; tests may fake it. */
+	now?: () => number;
+}
+
+export interface RequestLogEntry {
+	seq: number;
+	/** Epoch milliseconds when the request arrived. */
+	time: number;
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	/** As received (lower-cased names), authorization included. */
+	headers: IncomingHttpHeaders;
+	/** Parsed JSON body, the raw text when it was not JSON, undefined when empty. */
+	body: unknown;
+	/** null when the connection was dropped without an answer. */
+	status: number | null;
+	/** Parsed JSON answer, or the raw text (e.g. the gateway HTML page). */
+	responseBody: unknown;
+	logId: string;
+	/** Name of the injected fault that shaped this answer, if any. */
+	fault?: FaultKind;
+	/** Set when the answer came from the client_token store instead of a fresh apply. */
+	deduplicated?: boolean;
+}
+
+export type FaultKind =
+	| 'serverError'
+	| 'gatewayError'
+	| 'dropConnection'
+	| 'slowResponse'
+	| 'rateLimitBurst'
+	| 'respondWith';
+
+/** Which requests a fault applies to. Default: every API request except the token endpoint. */
+export interface FaultMatch {
+	/** HTTP method, case-insensitive. */
+	method?: string;
+	/** Substring of the path. A path that matches the token endpoint makes the fault apply there too. */
+	path?: string;
+}
+
+export interface FaultSpec {
+	kind: FaultKind;
+	remaining: number;
+	match?: FaultMatch;
+	status?: number;
+	code?: number;
+	afterApply?: boolean;
+	delayMs?: number;
+	resetSeconds?: number;
+	body?: unknown;
+	headers?: Record<string, string>;
+}
+
+export interface FaultControls {
+	/** Feishu-style JSON 5xx answer (default status 500, code 1160997-like internal error). */
+	serverErrors(n: number, opts?: { status?: number; code?: number; match?: FaultMatch }): void;
+	/** 502 with an HTML body, as a load balancer in front of Feishu would send. */
+	gatewayErrors(n: number, opts?: { match?: FaultMatch }): void;
+	/** Destroy the socket without answering; with afterApply the write is applied first. */
+	dropConnections(n: number, opts?: { afterApply?: boolean; match?: FaultMatch }): void;
+	/**
+	 * Answer only after delayMs. afterApply true: apply at once, hold the answer.
+	 * afterApply false (default): hold the request, then handle it normally (a late apply).
+	 */
+	slowResponses(n: number, delayMs: number, opts?: { afterApply?: boolean; match?: FaultMatch }): void;
+	/** 429 / 99991400 with x-ogw-ratelimit-* headers (default resetSeconds 1). */
+	rateLimitBurst(n: number, resetSeconds?: number, opts?: { match?: FaultMatch }): void;
+	/** A canned answer: JSON-encoded unless body is a string. */
+	respondWith(
+		n: number,
+		status: number,
+		body: unknown,
+		opts?: { headers?: Record<string, string>; match?: FaultMatch },
+	): void;
+	/** Every issued token expires now. */
+	expireAllTokens(): void;
+	/** Drop every pending fault. */
+	clear(): void;
+	/** Pending faults with their remaining counts (copies). */
+	pending(): FaultSpec[];
+}
+
+export interface EmulatorCounters {
+	tokenExchanges: number;
+	rateLimited: number;
+	faultsInjected: number;
+	requests: number;
+	applyCounts: Record<string, number>;
+}
+
+export interface Emulator {
+	/** 'http://127.0.0.1:PORT' */
+	readonly url: string;
+	readonly port: number;
+	readonly defaultApp: { appId: string; appSecret: string };
+	readonly apps: readonly AppConfig[];
+	close(): Promise<void>;
+	/** Back to the seeded state (or a new seed); clears log, counters, faults, tokens, client_tokens, runtime config. */
+	reset(seed?: SeedData | number): void;
+	/** key: assessment_id (19-digit string). The same Map instance survives reset(). */
+	readonly assessments: Map<string, AssessmentRecord>;
+	/** key: employment_id. The same Map instance survives reset(). */
+	readonly probations: Map<string, ProbationRecord>;
+	/** Every API and token request (not /__emulator/), oldest first. Same array instance across reset(). */
+	readonly requests: RequestLogEntry[];
+	/** Successful POSTs to the token endpoint (right credentials), whether a new token or the cached one came back. */
+	readonly tokenExchanges: number;
+	readonly rateLimited: number;
+	readonly faultsInjected: number;
+	counters(): EmulatorCounters;
+	/** How many writes really applied to that ID (client_token replays do not count). */
+	applyCount(assessmentId: string): number;
+	issuedTokens(): string[];
+	expireAllTokens(): void;
+	readonly faults: FaultControls;
+	/** A number means that many per 60 s. */
+	setWriteRateLimit(limit: RateLimitConfig | number | null): void;
+	setReadRateLimit(limit: RateLimitConfig | number | null): void;
+	/** Applies to tokens issued from now on. */
+	setTokenLifetime(seconds: number): void;
+	setLatency(ms: number): void;
+	/** Add n fresh assessments, each with a new employment; returns their IDs. */
+	seedAssessments(n: number): string[];
+	/** The grade options currently served. */
+	gradeOptions(): GradeOptionConfig[];
+}
