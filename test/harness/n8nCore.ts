@@ -1,0 +1,346 @@
+/**
+ * Runs the node for real inside n8n-core: WorkflowExecute over a small workflow, n8n's own
+ * request helpers (axios) over loopback, and a credentials helper that behaves like n8n's CLI
+ * one (preAuthentication when the expirable token is empty, the new token stored).
+ */
+import { ExecuteContext, ExecutionLifecycleHooks, LoadOptionsContext, RoutingNode, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentials,
+	ICredentialsDecrypted,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeParameters,
+	INodeProperties,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IRunExecutionData,
+	IVersionedNodeType,
+	IWorkflowExecuteAdditionalData,
+	Workflow as WorkflowType,
+} from 'n8n-workflow';
+import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { FeishuCoreHrApi } from '../../credentials/FeishuCoreHrApi.credentials';
+import { FeishuCoreHr } from '../../nodes/FeishuCoreHr/FeishuCoreHr.node';
+
+export const FEISHU_NODE_TYPE = 'CUSTOM.feishuCoreHr';
+export const INPUT_NODE_TYPE = 'test.input';
+export const CREDENTIAL_ID = 'cred-feishu-1';
+
+/** Emits the items given in its `items` parameter: the spreadsheet of a test. */
+class InputNode implements INodeType {
+	description = {
+		displayName: 'Test Input',
+		name: INPUT_NODE_TYPE,
+		group: ['trigger'],
+		version: 1,
+		description: 'test input',
+		defaults: { name: 'Input' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' } as INodeProperties],
+	} as unknown as INodeType['description'];
+
+	async execute(this: import('n8n-workflow').IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const raw = this.getNodeParameter('items', 0) as unknown;
+		const list = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
+		return [list.map((json) => ({ json }))];
+	}
+}
+
+const credentialType = new FeishuCoreHrApi();
+
+export class NodeTypes implements INodeTypes {
+	private readonly types: Record<string, INodeType> = {
+		[FEISHU_NODE_TYPE]: new FeishuCoreHr(),
+		[INPUT_NODE_TYPE]: new InputNode(),
+	};
+
+	register(name: string, type: INodeType): void {
+		this.types[name] = type;
+	}
+
+	getByName(name: string): INodeType | IVersionedNodeType {
+		return this.types[name];
+	}
+
+	getByNameAndVersion(name: string, version?: number): INodeType {
+		const type = this.types[name];
+		if (!type) throw new Error(`unknown node type ${name}`);
+		return NodeHelpers.getVersionedNodeType(type, version);
+	}
+
+	getKnownTypes(): IDataObject {
+		return {};
+	}
+}
+
+/** n8n's credential store as far as this node sees it: decrypted data by id, token updates counted. */
+export class MemoryCredentialsHelper extends ICredentialsHelper {
+	readonly store = new Map<string, ICredentialDataDecryptedObject>();
+
+	/** Every time n8n would have written a fresh token to its database. */
+	readonly savedTokens: string[] = [];
+
+	preAuthenticationCalls = 0;
+
+	constructor(private readonly type: ICredentialType = credentialType) {
+		super();
+	}
+
+	set(id: string, data: ICredentialDataDecryptedObject): void {
+		this.store.set(id, { tenantAccessToken: '', ...data });
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		_typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow: WorkflowType,
+		node: INode,
+	): Promise<IHttpRequestOptions> {
+		const auth = this.type.authenticate;
+		if (typeof auth === 'function') return await auth(credentials, requestOptions);
+		const headers = { ...(requestOptions.headers ?? {}) };
+		for (const [key, value] of Object.entries(auth?.properties.headers ?? {})) {
+			headers[key] = String(
+				workflow.expression.getSimpleParameterValue(node, value as string, 'internal', { $credentials: credentials }, undefined, ''),
+			);
+		}
+		return { ...requestOptions, headers };
+	}
+
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		_typeName: string,
+		node: INode,
+		credentialsExpired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const expirable = this.type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+		if (!expirable || typeof this.type.preAuthentication !== 'function') return undefined;
+		const isTesting = node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
+		if (credentials[expirable.name] !== '' && !credentialsExpired && !isTesting) return undefined;
+		this.preAuthenticationCalls++;
+		const output = await this.type.preAuthentication.call(helpers, credentials);
+		if (output[expirable.name] === undefined) return undefined;
+		const details = node.credentials?.[this.type.name];
+		if (details?.id && this.store.has(details.id)) {
+			await this.updateCredentials(details, this.type.name, { ...this.store.get(details.id), ...(output as ICredentialDataDecryptedObject) });
+		}
+		return Object.assign(credentials, output);
+	}
+
+	async getCredentials(nodeCredentials: INodeCredentialsDetails): Promise<ICredentials> {
+		const data = this.store.get(nodeCredentials.id ?? '');
+		return { id: nodeCredentials.id, name: nodeCredentials.name, type: this.type.name, data: undefined, getData: () => ({ ...data }) } as unknown as ICredentials;
+	}
+
+	async getDecrypted(_a: IWorkflowExecuteAdditionalData, nodeCredentials: INodeCredentialsDetails): Promise<ICredentialDataDecryptedObject> {
+		const data = this.store.get(nodeCredentials.id ?? '');
+		if (!data) throw new Error(`no credential ${nodeCredentials.id}`);
+		return { ...data };
+	}
+
+	async updateCredentials(nodeCredentials: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+		this.store.set(nodeCredentials.id ?? '', { ...data });
+		this.savedTokens.push(String(data.tenantAccessToken));
+	}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(): INodeProperties[] {
+		return this.type.properties;
+	}
+}
+
+export function additionalData(credentialsHelper: ICredentialsHelper, executionId: string): IWorkflowExecuteAdditionalData {
+	return {
+		credentialsHelper,
+		executionId,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		variables: {},
+		executeWorkflow: async () => {
+			throw new Error('not supported in tests');
+		},
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('not supported in tests');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+export interface FeishuCredentialData extends ICredentialDataDecryptedObject {
+	domain: string;
+	baseUrl: string;
+	appId: string;
+	appSecret: string;
+}
+
+export interface NodeSpec {
+	name: string;
+	type: string;
+	parameters: INodeParameters;
+	continueOnFail?: boolean;
+	credentials?: boolean;
+}
+
+export interface WorkflowRun {
+	run: IRun;
+	/** Output items of each node, by name (first output, last run). */
+	outputs: Record<string, INodeExecutionData[]>;
+	/** The run's error, if the workflow stopped on one. */
+	error?: Error & { description?: string | null };
+}
+
+let executionCounter = 0;
+
+/** Runs Input → nodes[0] → nodes[1] … through n8n-core's WorkflowExecute. */
+export async function runChain(
+	credentials: MemoryCredentialsHelper,
+	inputItems: IDataObject[],
+	chain: NodeSpec[],
+	options: { executionId?: string; nodeTypes?: NodeTypes } = {},
+): Promise<WorkflowRun> {
+	const executionId = options.executionId ?? `exec-${++executionCounter}-${Date.now()}`;
+	const inputNode: INode = {
+		id: 'input-node',
+		name: 'Input',
+		type: INPUT_NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { items: JSON.stringify(inputItems) },
+	};
+	const nodes: INode[] = [
+		inputNode,
+		...chain.map((spec, i): INode => ({
+			id: `node-${i}`,
+			name: spec.name,
+			type: spec.type,
+			typeVersion: 1,
+			position: [200 * (i + 1), 0],
+			parameters: spec.parameters,
+			continueOnFail: spec.continueOnFail,
+			credentials: spec.credentials === false ? undefined : { feishuCoreHrApi: { id: CREDENTIAL_ID, name: 'Feishu (test)' } },
+		})),
+	];
+	const connections: Workflow['connectionsBySourceNode'] = {};
+	const names = nodes.map((n) => n.name);
+	for (let i = 0; i < names.length - 1; i++) {
+		connections[names[i]] = { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] };
+	}
+	const workflow = new Workflow({
+		id: 'wf-test',
+		name: 'test',
+		nodes,
+		connections,
+		active: false,
+		nodeTypes: options.nodeTypes ?? new NodeTypes(),
+		settings: { executionOrder: 'v1' },
+	});
+	const data = additionalData(credentials, executionId);
+	data.hooks = new ExecutionLifecycleHooks('manual', executionId, {
+		id: 'wf-test', name: 'test', nodes, connections, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null, isArchived: false,
+	} as unknown as ConstructorParameters<typeof ExecutionLifecycleHooks>[2]);
+	const execute = new WorkflowExecute(data, 'manual');
+	const run = await execute.run(workflow, inputNode);
+	const outputs: Record<string, INodeExecutionData[]> = {};
+	for (const [name, taskData] of Object.entries(run.data.resultData.runData)) {
+		const last = taskData[taskData.length - 1];
+		outputs[name] = last?.data?.main?.[0] ?? [];
+	}
+	return { run, outputs, error: run.data.resultData.error as WorkflowRun['error'] };
+}
+
+/** Runs the Feishu node once over the given items. */
+export async function runFeishu(
+	credentials: MemoryCredentialsHelper,
+	items: IDataObject[],
+	parameters: INodeParameters,
+	options: { continueOnFail?: boolean; executionId?: string } = {},
+): Promise<WorkflowRun & { items: INodeExecutionData[] }> {
+	const result = await runChain(credentials, items, [
+		{ name: 'Feishu CoreHR', type: FEISHU_NODE_TYPE, parameters, continueOnFail: options.continueOnFail },
+	], options);
+	return { ...result, items: result.outputs['Feishu CoreHR'] ?? [] };
+}
+
+function contextNode(): INode {
+	return {
+		id: 'node-0',
+		name: 'Feishu CoreHR',
+		type: FEISHU_NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { resource: 'probationAssessment', operation: 'update' },
+		credentials: { feishuCoreHrApi: { id: CREDENTIAL_ID, name: 'Feishu (test)' } },
+	};
+}
+
+/** Calls a loadOptions method the way the editor does. */
+export async function loadOptions(credentials: MemoryCredentialsHelper, method: string) {
+	const node = contextNode();
+	const nodeTypes = new NodeTypes();
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+	const context = new LoadOptionsContext(workflow, node, additionalData(credentials, 'load-options'), 'parameters.assessmentGrade');
+	const type = nodeTypes.getByNameAndVersion(FEISHU_NODE_TYPE) as FeishuCoreHr;
+	const fn = (type.methods.loadOptions as Record<string, (this: LoadOptionsContext) => Promise<unknown>>)[method];
+	return await fn.call(context);
+}
+
+/** The editor's "Test" button for a declarative credential test, as n8n's CredentialsTester runs it. */
+export async function testCredential(data: FeishuCredentialData): Promise<{ status: 'OK' | 'Error'; message: string }> {
+	const helper = new MemoryCredentialsHelper();
+	const test = credentialType.test;
+	if (!test) throw new Error('credential has no test');
+	const node: INode = {
+		id: 'temp', name: 'Temp-Node', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0],
+		parameters: { temp: '' },
+		credentials: { [credentialType.name]: { id: null, name: 'test' } },
+	};
+	const nodeType: INodeType = {
+		description: {
+			displayName: 'No Op', name: 'n8n-nodes-base.noOp', group: ['transform'], version: 1, description: '', defaults: {},
+			inputs: ['main'], outputs: ['main'],
+			credentials: [{ name: credentialType.name, required: true }],
+			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' }],
+		} as unknown as INodeType['description'],
+	};
+	const nodeTypes = new NodeTypes();
+	nodeTypes.register('n8n-nodes-base.noOp', nodeType);
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+	const runExecutionData: IRunExecutionData = { resultData: { runData: {} } } as IRunExecutionData;
+	const context = new ExecuteContext(workflow, node, additionalData(helper, 'cred-test'), 'internal', runExecutionData, 0, [], { main: [[{ json: {} }]] }, { node, data: {}, source: null }, []);
+	const decrypted: ICredentialsDecrypted = { id: '', name: 'test', type: credentialType.name, data: { tenantAccessToken: '', ...data } };
+	let response: INodeExecutionData[][] | null | undefined;
+	try {
+		response = await new RoutingNode(context, nodeType, decrypted).runNode();
+	} catch (error) {
+		const e = error as { message?: string; cause?: { response?: { status?: number } } };
+		return { status: 'Error', message: String(e.message) };
+	}
+	for (const rule of test.rules ?? []) {
+		if (rule.type === 'responseSuccessBody' && response?.[0]?.[0]?.json?.[rule.properties.key] === rule.properties.value) {
+			return { status: 'Error', message: rule.properties.message };
+		}
+	}
+	return { status: 'OK', message: 'Connection successful!' };
+}
