@@ -25,8 +25,36 @@ export class FeishuCoreHr implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Probation Assessment', value: 'probationAssessment' }],
+				options: [
+					{
+						name: 'Probation',
+						value: 'probation',
+						description: "Employees' probation records, with their assessments and assessment IDs",
+					},
+					{
+						name: 'Probation Assessment',
+						value: 'probationAssessment',
+						description: 'One assessment of a probation: its status, result, score, grade and comment',
+					},
+				],
 				default: 'probationAssessment',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['probation'] } },
+				options: [
+					{
+						name: 'Search',
+						value: 'search',
+						action: 'Search probations',
+						description:
+							'Find probations by employee, department, dates or status; returns each probation with its assessments and their assessment IDs',
+					},
+				],
+				default: 'search',
 			},
 			{
 				displayName: 'Operation',
@@ -36,10 +64,23 @@ export class FeishuCoreHr implements INodeType {
 				displayOptions: { show: { resource: ['probationAssessment'] } },
 				options: [
 					{
+						name: 'Create',
+						value: 'create',
+						action: 'Create probation assessments',
+						description: 'Add one or more assessments to an employee\'s probation; returns the new assessment IDs',
+					},
+					{
+						name: 'Delete',
+						value: 'delete',
+						action: 'Delete a probation assessment',
+						description: 'Remove one assessment by its assessment ID',
+					},
+					{
 						name: 'Update',
 						value: 'update',
 						action: 'Update a probation assessment',
-						description: "Write an assessment's status, result, score, grade and comment",
+						description:
+							'Write the status, result (approved/rejected), score, grade and comment of one assessment, by its assessment ID',
 					},
 				],
 				default: 'update',

@@ -1,7 +1,11 @@
+import { search } from './probation/search.operation';
+import { create } from './probationAssessment/create.operation';
+import { deleteAssessment } from './probationAssessment/delete.operation';
 import { update } from './probationAssessment/update.operation';
 import type { Operation } from './types';
 
 /** Every resource's operations, by parameter value. */
 export const operations: Record<string, Record<string, Operation>> = {
-	probationAssessment: { update },
+	probation: { search },
+	probationAssessment: { create, delete: deleteAssessment, update },
 };

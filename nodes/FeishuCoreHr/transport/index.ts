@@ -25,6 +25,8 @@ export interface FeishuRequest {
 	body?: IDataObject;
 	/** Which input item this is for, so errors point at it. */
 	itemIndex?: number;
+	/** Reads have their own, higher limit (50/s); writes are paced by maxRequestsPerMinute. Default: write. */
+	kind?: 'read' | 'write';
 }
 
 export interface FeishuResponse<T = unknown> {
@@ -83,7 +85,9 @@ function header(headers: Record<string, unknown>, name: string): string | undefi
 export class FeishuClient {
 	private credentials?: ICredentialDataDecryptedObject;
 
-	private readonly pacer: SlidingWindowPacer;
+	private readonly writePacer: SlidingWindowPacer;
+
+	private readonly readPacer: SlidingWindowPacer;
 
 	/** Token exchanges this client forced because Feishu refused the stored token. */
 	tokenRefreshes = 0;
@@ -93,7 +97,9 @@ export class FeishuClient {
 		private readonly settings: TransportSettings = DEFAULT_SETTINGS,
 		private readonly clock: Clock = realClock,
 	) {
-		this.pacer = new SlidingWindowPacer(settings.maxRequestsPerMinute, 60_000, clock);
+		this.writePacer = new SlidingWindowPacer(settings.maxRequestsPerMinute, 60_000, clock);
+		// Search and the custom-field API allow 50 requests per second per app.
+		this.readPacer = new SlidingWindowPacer(settings.maxRequestsPerMinute === 0 ? 0 : 50, 1_000, clock);
 	}
 
 	private async loadCredentials(): Promise<ICredentialDataDecryptedObject> {
@@ -147,9 +153,11 @@ export class FeishuClient {
 		let retryDelay = this.settings.retryBaseDelayMs;
 		let rateLimitWaited = 0;
 		let refreshed = false;
+		// Set once an attempt may have reached Feishu without us learning the outcome.
+		let uncertain = false;
 
 		for (;;) {
-			await this.pacer.acquire();
+			await (request.kind === 'read' ? this.readPacer : this.writePacer).acquire();
 			attempts++;
 			let answer: HttpAnswer;
 			try {
@@ -157,6 +165,7 @@ export class FeishuClient {
 			} catch (error) {
 				const networkCode = this.networkCode(error);
 				if (networkCode && retriesLeft > 0) {
+					uncertain = true;
 					retriesLeft--;
 					await this.clock.sleep(retryDelay);
 					retryDelay *= 2;
@@ -170,6 +179,7 @@ export class FeishuClient {
 			if (!envelope) {
 				// A gateway or proxy answered, not Feishu: worth another try, like a 5xx.
 				if (retriesLeft > 0) {
+					uncertain = true;
 					retriesLeft--;
 					await this.clock.sleep(retryDelay);
 					retryDelay *= 2;
@@ -180,7 +190,7 @@ export class FeishuClient {
 					code: -1,
 					msg: `The server answered HTTP ${answer.statusCode} without a Feishu JSON body`,
 					logId,
-				}, attempts);
+				}, attempts, uncertain);
 			}
 
 			if (envelope.code === 0 && answer.statusCode < 300) {
@@ -205,17 +215,18 @@ export class FeishuClient {
 					await this.clock.sleep(wait);
 					continue;
 				}
-				throw this.apiError(request, envelope, attempts,
+				throw this.apiError(request, envelope, attempts, uncertain,
 					`Feishu's rate limit was still hit after waiting ${Math.round(rateLimitWaited / 1000)} s`);
 			}
 
 			if (answer.statusCode >= 500 && retriesLeft > 0) {
+				uncertain = true;
 				retriesLeft--;
 				await this.clock.sleep(retryDelay);
 				retryDelay *= 2;
 				continue;
 			}
-			throw this.apiError(request, envelope, attempts);
+			throw this.apiError(request, envelope, attempts, uncertain);
 		}
 	}
 
@@ -225,8 +236,10 @@ export class FeishuClient {
 		// n8n wraps transport errors; the socket's code sits somewhere down the cause chain.
 		while (typeof current === 'object' && current !== null && !seen.has(current)) {
 			seen.add(current);
-			const code = (current as { code?: unknown }).code;
-			if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code)) return code;
+			// n8n's NodeApiError keeps the socket's code in httpCode and drops the cause.
+			for (const code of [(current as { code?: unknown }).code, (current as { httpCode?: unknown }).httpCode]) {
+				if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code)) return code;
+			}
 			const message = (current as { message?: unknown }).message;
 			if (typeof message === 'string' && /timeout|socket hang up/i.test(message)) return 'ETIMEDOUT';
 			current = (current as { cause?: unknown }).cause;
@@ -249,7 +262,7 @@ export class FeishuClient {
 		return new NodeApiError(node, { message } as JsonObject, { message, itemIndex: request.itemIndex });
 	}
 
-	private apiError(request: FeishuRequest, failure: FeishuFailure, attempts: number, lead?: string): NodeApiError {
+	private apiError(request: FeishuRequest, failure: FeishuFailure, attempts: number, uncertain: boolean, lead?: string): NodeApiError {
 		const message = `${lead ?? 'Feishu refused the request'}: ${failure.msg || 'no message'} (code ${failure.code})`;
 		const details: JsonObject = {
 			httpStatus: failure.httpStatus,
@@ -258,6 +271,7 @@ export class FeishuClient {
 			logId: failure.logId ?? null,
 			request: `${request.method} ${request.path}`,
 			attempts,
+			uncertainEarlierAttempt: uncertain,
 		};
 		if (failure.fieldViolations) details.fieldViolations = failure.fieldViolations as JsonObject[];
 		if (failure.permissionViolations) details.permissionViolations = failure.permissionViolations as JsonObject[];

@@ -154,6 +154,12 @@ export function needsGrades(raw: IDataObject): boolean {
 	return !isBlank(raw.assessmentGrade);
 }
 
+/** Names in Feishu's answers that plain camelCase would get wrong. */
+export const OUTPUT_RENAMES: Readonly<Record<string, string>> = {
+	// Feishu's misspelling (three "s") is read back under the clean name.
+	is_final_asssessment: 'isFinalAssessment',
+};
+
 /** Feishu's wire body for one assessment; only fields the user gave are sent. */
 export interface WireAssessment extends IDataObject {
 	assessment_status: AssessmentStatus;

@@ -1,0 +1,205 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { ASSESSMENT_RESULTS, PROBATION_STATUSES, toOptions } from '../../helpers/choices';
+import { toOutput } from '../../helpers/output';
+import { InvalidInputError, isBlank, parseChoice, parseDate, parseId, parseNumber } from '../../helpers/parse';
+import { departmentIdTypeOption, userIdTypeOption } from '../idTypes';
+import { OUTPUT_RENAMES, resolveGrade } from '../probationAssessment/fields';
+import { requestOptionProperties } from '../requestOptions';
+import type { Operation, RunContext } from '../types';
+
+const SEARCH_PATH = '/open-apis/corehr/v2/probation/search';
+const PAGE_SIZE = 100;
+
+/** Date filters: Feishu wants each range as a `…_start`/`…_end` pair. */
+const DATE_RANGES = [
+	{ name: 'probationStartDate', label: 'Probation Start Date', wire: 'probation_start_date' },
+	{ name: 'probationExpectedEndDate', label: 'Expected Probation End Date', wire: 'probation_expected_end_date' },
+	{ name: 'actualProbationEndDate', label: 'Actual Probation End Date', wire: 'actual_probation_end_date' },
+	{ name: 'conversionInitiatedDate', label: 'Conversion Initiated Date', wire: 'initiating_time' },
+] as const;
+
+const dateFilters: INodeProperties[] = DATE_RANGES.flatMap((range) => [
+	{
+		displayName: `${range.label} From`,
+		name: `${range.name}From`,
+		type: 'dateTime' as const,
+		default: '',
+		description: `Only probations whose ${range.label.toLowerCase()} is on or after this day (set "To" as well)`,
+	},
+	{
+		displayName: `${range.label} To`,
+		name: `${range.name}To`,
+		type: 'dateTime' as const,
+		default: '',
+		description: `Only probations whose ${range.label.toLowerCase()} is on or before this day (set "From" as well)`,
+	},
+]);
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		// Shown in alphabetical order, the date ranges among the rest.
+		options: ([
+			{
+				displayName: 'Department IDs',
+				name: 'departmentIds',
+				type: 'string',
+				default: '',
+				description: 'Only employees in these departments, separated by commas; the ID kind is set in Options',
+			},
+			{
+				displayName: 'Employment IDs',
+				name: 'employmentIds',
+				type: 'string',
+				default: '',
+				placeholder: '7140964208476371111, 7140964208476371112',
+				description: 'Only these employees: employment IDs as text, separated by commas (or an expression returning a list)',
+			},
+			{
+				displayName: 'Final Assessment Grade Name or ID',
+				name: 'finalAssessmentGrade',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getAssessmentGrades' },
+				default: '',
+				description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+				hint: 'Filtering by grade needs the scope corehr:probation.grade.search:read',
+			},
+			{
+				displayName: 'Final Assessment Result',
+				name: 'finalAssessmentResult',
+				type: 'options',
+				options: toOptions(ASSESSMENT_RESULTS),
+				// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- 'approved' is in ASSESSMENT_RESULTS
+				default: 'approved',
+			},
+			{
+				displayName: 'Probation Status',
+				name: 'probationStatus',
+				type: 'options',
+				options: toOptions(PROBATION_STATUSES),
+				// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- 'waiting' is in PROBATION_STATUSES
+				default: 'waiting',
+				description: 'Only probations in this state',
+			},
+			...dateFilters,
+		] as INodeProperties[]).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Split Out Assessments',
+				name: 'splitOutAssessments',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to output one item per assessment (with its Assessment ID, the employment ID and the probation status) instead of one per probation',
+			},
+			userIdTypeOption,
+			departmentIdTypeOption,
+			...requestOptionProperties,
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['probation'], operation: ['search'] } }, properties);
+
+function idList(field: string, value: unknown): string[] {
+	const parts = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,\s;]+/) : [value];
+	return parts.filter((p) => !isBlank(p)).map((p) => parseId(field, p));
+}
+
+/** Checks the filters and builds Feishu's search body. Pure, so bad filters fail before any request. */
+export function searchBody(filters: IDataObject, grade: (value: unknown) => string): IDataObject {
+	const body: IDataObject = {};
+	if (!isBlank(filters.employmentIds)) body.employment_ids = idList('Employment IDs', filters.employmentIds);
+	if (!isBlank(filters.departmentIds)) body.department_ids = idList('Department IDs', filters.departmentIds);
+	for (const range of DATE_RANGES) {
+		const from = filters[`${range.name}From`];
+		const to = filters[`${range.name}To`];
+		if (isBlank(from) && isBlank(to)) continue;
+		if (isBlank(from) || isBlank(to)) {
+			const missing = isBlank(from) ? 'From' : 'To';
+			throw new InvalidInputError(`${range.label} ${missing}`, isBlank(from) ? from : to, `Feishu filters by a range: set both ${range.label} From and To.`, 'is required when the other end of the range is set');
+		}
+		body[`${range.wire}_start`] = parseDate(`${range.label} From`, from);
+		body[`${range.wire}_end`] = parseDate(`${range.label} To`, to);
+	}
+	if (!isBlank(filters.probationStatus)) body.probation_status = parseChoice('Probation Status', filters.probationStatus, PROBATION_STATUSES);
+	if (!isBlank(filters.finalAssessmentResult)) {
+		body.final_assessment_result = parseChoice('Final Assessment Result', filters.finalAssessmentResult, ASSESSMENT_RESULTS);
+	}
+	if (!isBlank(filters.finalAssessmentGrade)) body.final_assessment_grade = grade(filters.finalAssessmentGrade);
+	return body;
+}
+
+/** One output item per assessment, carrying what a following Update needs. */
+export function splitAssessments(probation: IDataObject): IDataObject[] {
+	const assessments = Array.isArray(probation.assessments) ? (probation.assessments as IDataObject[]) : [];
+	return assessments.map((assessment) => ({
+		...assessment,
+		assessmentId: String(assessment.assessmentId),
+		employmentId: probation.employmentId,
+		probationId: probation.probationId,
+		probationStatus: probation.probationStatus,
+		probationStatusLabel: probation.probationStatusLabel,
+	}));
+}
+
+async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? Infinity : parseNumber('Limit', this.getNodeParameter('limit', itemIndex, 50));
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const grades = isBlank(filters.finalAssessmentGrade) ? undefined : await run.grades();
+	const body = searchBody(filters, (value) => resolveGrade(value, grades));
+	const qs: IDataObject = {
+		user_id_type: (options.userIdType as string) || 'open_id',
+		department_id_type: (options.departmentIdType as string) || 'open_department_id',
+	};
+
+	const probations: IDataObject[] = [];
+	let pageToken: string | undefined;
+	do {
+		const response = await run.client.request<{ items?: unknown[]; has_more?: boolean; page_token?: string }>({
+			method: 'POST',
+			path: SEARCH_PATH,
+			qs: { ...qs, page_size: Math.min(PAGE_SIZE, limit - probations.length), ...(pageToken ? { page_token: pageToken } : {}) },
+			body,
+			itemIndex,
+			kind: 'read',
+		});
+		for (const item of response.data?.items ?? []) probations.push(toOutput(item, OUTPUT_RENAMES) as IDataObject);
+		pageToken = response.data?.has_more && response.data.page_token ? response.data.page_token : undefined;
+	} while (pageToken && probations.length < limit);
+
+	const found = probations.slice(0, limit);
+	return options.splitOutAssessments ? found.flatMap(splitAssessments) : found;
+}
+
+export const search: Operation = { description, execute };

@@ -1,0 +1,34 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** Feishu returns enums as `{enum_name, display:[{lang, value}]}`. */
+function isEnumObject(value: unknown): value is { enum_name: string; display?: Array<{ lang?: string; value?: string }> } {
+	return typeof value === 'object' && value !== null && typeof (value as { enum_name?: unknown }).enum_name === 'string';
+}
+
+function enumLabel(value: { enum_name: string; display?: Array<{ lang?: string; value?: string }> }): string {
+	const display = Array.isArray(value.display) ? value.display : [];
+	const pick = (lang: string) => display.find((d) => d.lang?.toLowerCase() === lang)?.value;
+	return pick('en-us') ?? pick('zh-cn') ?? display[0]?.value ?? value.enum_name;
+}
+
+const camelCase = (key: string): string => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * Turns a Feishu response object into output in the user's words: camelCase names, enums as
+ * the plain value plus a readable `…Label`, IDs left as the strings Feishu sent.
+ */
+export function toOutput(value: unknown, renames: Readonly<Record<string, string>> = {}): unknown {
+	if (Array.isArray(value)) return value.map((v) => toOutput(v, renames));
+	if (typeof value !== 'object' || value === null) return value;
+	const out: IDataObject = {};
+	for (const [key, field] of Object.entries(value as IDataObject)) {
+		const name = renames[key] ?? camelCase(key);
+		if (isEnumObject(field)) {
+			out[name] = field.enum_name;
+			out[`${name}Label`] = enumLabel(field);
+		} else {
+			out[name] = toOutput(field, renames) as IDataObject[keyof IDataObject];
+		}
+	}
+	return out;
+}

@@ -1,0 +1,153 @@
+import type { Emulator } from '../emulator';
+import { startEmulator } from '../emulator';
+import { CREDENTIAL_ID, FEISHU_NODE_TYPE, MemoryCredentialsHelper, runChain, runFeishu } from '../harness/n8nCore';
+
+let emulator: Emulator;
+let credentials: MemoryCredentialsHelper;
+
+const searchParams = (extra: Record<string, unknown> = {}) => ({ resource: 'probation', operation: 'search', ...extra });
+
+beforeAll(async () => {
+	emulator = await startEmulator({ seed: 0 });
+});
+afterAll(async () => await emulator.close());
+beforeEach(() => {
+	emulator.reset(250);
+	credentials = new MemoryCredentialsHelper();
+	credentials.set(CREDENTIAL_ID, { domain: 'custom', baseUrl: emulator.url, ...emulator.defaultApp });
+});
+
+const searches = () => emulator.requests.filter((r) => r.path.endsWith('/probation/search'));
+
+describe('Probation → Search', () => {
+	it('returns every probation across several pages with Return All, 100 per page', async () => {
+		const result = await runFeishu(credentials, [{}], searchParams({ returnAll: true }));
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(250);
+		expect(searches().map((r) => r.query.page_size)).toEqual(['100', '100', '100']);
+		expect(searches()[1].query.page_token).toBeTruthy();
+		const ids = new Set(result.items.map((i) => i.json.employmentId));
+		expect(ids.size).toBe(250);
+	});
+
+	it('stops at the Limit and asks only for what it needs', async () => {
+		const result = await runFeishu(credentials, [{}], searchParams({ returnAll: false, limit: 130 }));
+		expect(result.items).toHaveLength(130);
+		expect(searches().map((r) => r.query.page_size)).toEqual(['100', '30']);
+	});
+
+	it('outputs enums as the plain value next to a readable label, and assessment IDs as strings', async () => {
+		const result = await runFeishu(credentials, [{}], searchParams({ limit: 5 }));
+		const first = result.items[0].json as Record<string, unknown>;
+		expect(typeof first.probationStatus).toBe('string');
+		expect(typeof first.probationStatusLabel).toBe('string');
+		const assessment = (first.assessments as Array<Record<string, unknown>>)[0];
+		expect(assessment.assessmentId).toMatch(/^\d{19}$/);
+		expect(assessment).toHaveProperty('isFinalAssessment');
+		expect(JSON.stringify(result.items)).not.toContain('asssessment');
+	});
+
+	it('splits out one item per assessment with the employment ID and probation status', async () => {
+		const result = await runFeishu(credentials, [{}], searchParams({ returnAll: true, options: { splitOutAssessments: true } }));
+		const expected = [...emulator.assessments.keys()].sort();
+		expect(result.items.map((i) => i.json.assessmentId).sort()).toEqual(expected);
+		for (const item of result.items) {
+			const record = emulator.assessments.get(String(item.json.assessmentId))!;
+			expect(item.json.employmentId).toBe(record.employment_id);
+			expect(typeof item.json.probationStatus).toBe('string');
+			expect(item.pairedItem).toEqual({ item: 0 });
+		}
+	});
+
+	it('filters by employment IDs and a date range, sent as YYYY-MM-DD pairs', async () => {
+		const [a, b] = [...emulator.probations.keys()];
+		const result = await runFeishu(credentials, [{ ids: `${a}, ${b}` }], searchParams({
+			returnAll: true,
+			filters: { employmentIds: '={{ $json.ids }}', probationStartDateFrom: '2020-01-01T00:00:00', probationStartDateTo: '2030-12-31' },
+		}));
+		expect(result.items.map((i) => i.json.employmentId).sort()).toEqual([a, b].sort());
+		expect(searches()[0].body).toMatchObject({
+			employment_ids: [a, b],
+			probation_start_date_start: '2020-01-01',
+			probation_start_date_end: '2030-12-31',
+		});
+	});
+
+	it('refuses half a date range before sending anything', async () => {
+		const result = await runFeishu(credentials, [{}], searchParams({ filters: { probationStartDateFrom: '2025-01-01' } }));
+		expect(result.error?.message).toMatch(/Item 1 \(index 0\): Probation Start Date To .*set both Probation Start Date From and To/);
+		expect(searches()).toHaveLength(0);
+	});
+});
+
+describe('Probation Assessment → Create and Delete', () => {
+	it('creates several assessments for one employee and returns their IDs in request order', async () => {
+		const employmentId = [...emulator.probations.keys()][0];
+		const result = await runFeishu(credentials, [{ employmentId }], {
+			resource: 'probationAssessment',
+			operation: 'create',
+			employmentId: '={{ $json.employmentId }}',
+			assessments: {
+				assessment: [
+					{ assessmentStatus: 'completed', isFinalAssessment: false, additionalFields: { assessmentScore: 70, assessmentResult: 'approved' } },
+					{ assessmentStatus: 'not_started', isFinalAssessment: true, additionalFields: {} },
+				],
+			},
+		});
+		expect(result.error).toBeUndefined();
+		const ids = result.items[0].json.assessmentIds as string[];
+		expect(ids).toHaveLength(2);
+		expect(emulator.assessments.get(ids[0])).toMatchObject({ employment_id: employmentId, assessment_status: 'completed', assessment_score: 70, is_final_asssessment: false });
+		expect(emulator.assessments.get(ids[1])).toMatchObject({ assessment_status: 'not_started', is_final_asssessment: true });
+		const post = emulator.requests.find((r) => r.method === 'POST' && r.path.endsWith('/assessments'))!;
+		expect(post.query.client_token).toMatch(/^n8n-/);
+	});
+
+	it('never creates twice when the answer to a create is lost and the request is retried', async () => {
+		const employmentId = [...emulator.probations.keys()][1];
+		emulator.faults.dropConnections(1, { afterApply: true, match: { method: 'POST', path: '/assessments' } });
+		const before = emulator.assessments.size;
+		const result = await runFeishu(credentials, [{}], {
+			resource: 'probationAssessment', operation: 'create', employmentId,
+			assessments: { assessment: [{ assessmentStatus: 'in_process', isFinalAssessment: false }] },
+		});
+		expect(result.error).toBeUndefined();
+		expect(emulator.assessments.size).toBe(before + 1);
+		const posts = emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/assessments'));
+		expect(posts).toHaveLength(2);
+		expect(posts[0].query.client_token).toBe(posts[1].query.client_token);
+	});
+
+	it('deletes an assessment, and treats "not found" after a lost answer as already deleted', async () => {
+		const [first, second] = [...emulator.assessments.keys()];
+		const ok = await runFeishu(credentials, [{ id: first }], { resource: 'probationAssessment', operation: 'delete', assessmentId: '={{ $json.id }}' });
+		expect(ok.items[0].json).toMatchObject({ assessmentId: first, deleted: true, code: 0 });
+		expect(emulator.assessments.has(first)).toBe(false);
+
+		emulator.faults.dropConnections(1, { afterApply: true, match: { method: 'DELETE' } });
+		const retried = await runFeishu(credentials, [{ id: second }], { resource: 'probationAssessment', operation: 'delete', assessmentId: '={{ $json.id }}' });
+		expect(retried.items[0].json).toMatchObject({ assessmentId: second, deleted: true, alreadyDeleted: true });
+
+		const missing = await runFeishu(credentials, [{ id: first }], { resource: 'probationAssessment', operation: 'delete', assessmentId: '={{ $json.id }}' });
+		expect(missing.error?.message).toMatch(/code 1162010/);
+	});
+});
+
+describe('Search → Update in one workflow', () => {
+	it('finds an employee\'s assessments and updates them, with no HTTP Request node', async () => {
+		const employmentId = [...emulator.probations.keys()][2];
+		const result = await runChain(credentials, [{ employmentId }], [
+			{ name: 'Find', type: FEISHU_NODE_TYPE, parameters: searchParams({ returnAll: true, filters: { employmentIds: '={{ $json.employmentId }}' }, options: { splitOutAssessments: true } }) },
+			{
+				name: 'Update',
+				type: FEISHU_NODE_TYPE,
+				parameters: { resource: 'probationAssessment', operation: 'update', assessmentId: '={{ $json.assessmentId }}', assessmentStatus: 'completed', isFinalAssessment: '={{ $json.isFinalAssessment }}', additionalFields: { assessmentResult: 'approved' } },
+			},
+		]);
+		expect(result.error).toBeUndefined();
+		const updated = result.outputs.Update.map((i) => String(i.json.assessmentId));
+		const owned = [...emulator.assessments.values()].filter((a) => a.employment_id === employmentId);
+		expect(updated.sort()).toEqual(owned.map((a) => a.assessment_id).sort());
+		for (const a of owned) expect(a).toMatchObject({ assessment_status: 'completed', assessment_result: 'approved' });
+	});
+});
