@@ -17,9 +17,8 @@ function itemLabel(itemIndex: number): string {
 /** Gives every failure the item it belongs to, as the error n8n shows. */
 function toNodeError(this: IExecuteFunctions, error: unknown, itemIndex: number): NodeOperationError | NodeApiError {
 	if (error instanceof InvalidInputError) {
-		return new NodeOperationError(this.getNode(), `${itemLabel(itemIndex)}: ${error.message}`, {
+		return new NodeOperationError(this.getNode(), `${itemLabel(itemIndex)}: ${error.message} Nothing was sent to Feishu for this item.`, {
 			itemIndex,
-			description: 'Nothing was sent to Feishu for this item.',
 		});
 	}
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
@@ -29,15 +28,6 @@ function toNodeError(this: IExecuteFunctions, error: unknown, itemIndex: number)
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(this.getNode(), `${itemLabel(itemIndex)}: ${message}`, { itemIndex });
-}
-
-function errorJson(error: NodeOperationError | NodeApiError): IDataObject {
-	const context = (error as NodeApiError).errorResponse as IDataObject | undefined;
-	return {
-		error: error.message,
-		errorDescription: error.description ?? null,
-		...(typeof context?.code === 'number' ? { feishuCode: context.code, logId: context.logId ?? null } : {}),
-	};
 }
 
 /** The one per-item loop: resource/operation → operation, one request per item, one error policy. */
@@ -78,7 +68,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		} catch (error) {
 			const nodeError = toNodeError.call(this, error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
-			output.push({ json: errorJson(nodeError), error: nodeError, pairedItem: { item: itemIndex } });
+			// n8n routes an item to the error output by its `error`, and then keeps only the message
+			// in json: so the message carries everything a report needs (item, Feishu code, log ID).
+			output.push({ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } });
 		}
 	}
 	return [output];

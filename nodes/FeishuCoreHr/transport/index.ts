@@ -263,7 +263,8 @@ export class FeishuClient {
 	}
 
 	private apiError(request: FeishuRequest, failure: FeishuFailure, attempts: number, uncertain: boolean, lead?: string): NodeApiError {
-		const message = `${lead ?? 'Feishu refused the request'}: ${failure.msg || 'no message'} (code ${failure.code})`;
+		const logId = failure.logId ? `, log ID ${failure.logId}` : '';
+		const message = `${lead ?? 'Feishu refused the request'}: ${failure.msg || 'no message'} (code ${failure.code}${logId})`;
 		const details: JsonObject = {
 			httpStatus: failure.httpStatus,
 			code: failure.code,
