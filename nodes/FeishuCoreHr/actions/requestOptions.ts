@@ -40,6 +40,18 @@ export const requestOptionProperties: INodeProperties[] = [
 	},
 ];
 
+/** Every operation's "Options" collection: its own options, then the request options. */
+export function optionsProperty(...own: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...own, ...requestOptionProperties],
+	};
+}
+
 // The literal defaults above are what the editor shows; a test checks they equal DEFAULT_SETTINGS.
 function nonNegative(value: unknown, fallback: number): number {
 	const n = typeof value === 'number' ? value : Number(value);

@@ -155,6 +155,15 @@ export class FeishuClient {
 		let refreshed = false;
 		// Set once an attempt may have reached Feishu without us learning the outcome.
 		let uncertain = false;
+		/** Waits before a retry of a transient fault; false when no retries are left. */
+		const backOff = async (): Promise<boolean> => {
+			if (retriesLeft <= 0) return false;
+			retriesLeft--;
+			uncertain = true;
+			await this.clock.sleep(retryDelay);
+			retryDelay *= 2;
+			return true;
+		};
 
 		for (;;) {
 			await (request.kind === 'read' ? this.readPacer : this.writePacer).acquire();
@@ -164,13 +173,7 @@ export class FeishuClient {
 				answer = await this.send(request);
 			} catch (error) {
 				const networkCode = this.networkCode(error);
-				if (networkCode && retriesLeft > 0) {
-					uncertain = true;
-					retriesLeft--;
-					await this.clock.sleep(retryDelay);
-					retryDelay *= 2;
-					continue;
-				}
+				if (networkCode && (await backOff())) continue;
 				throw this.transportError(request, error, networkCode, attempts);
 			}
 
@@ -178,13 +181,7 @@ export class FeishuClient {
 			const envelope = readEnvelope(answer.statusCode, answer.body, logId);
 			if (!envelope) {
 				// A gateway or proxy answered, not Feishu: worth another try, like a 5xx.
-				if (retriesLeft > 0) {
-					uncertain = true;
-					retriesLeft--;
-					await this.clock.sleep(retryDelay);
-					retryDelay *= 2;
-					continue;
-				}
+				if (await backOff()) continue;
 				throw this.apiError(request, {
 					httpStatus: answer.statusCode,
 					code: -1,
@@ -219,13 +216,7 @@ export class FeishuClient {
 					`Feishu's rate limit was still hit after waiting ${Math.round(rateLimitWaited / 1000)} s`);
 			}
 
-			if (answer.statusCode >= 500 && retriesLeft > 0) {
-				uncertain = true;
-				retriesLeft--;
-				await this.clock.sleep(retryDelay);
-				retryDelay *= 2;
-				continue;
-			}
+			if (answer.statusCode >= 500 && (await backOff())) continue;
 			throw this.apiError(request, envelope, attempts, uncertain);
 		}
 	}

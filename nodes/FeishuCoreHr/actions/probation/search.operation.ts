@@ -6,7 +6,7 @@ import { toOutput } from '../../helpers/output';
 import { InvalidInputError, isBlank, parseChoice, parseDate, parseId, parseNumber } from '../../helpers/parse';
 import { departmentIdTypeOption, userIdTypeOption } from '../idTypes';
 import { OUTPUT_RENAMES, resolveGrade } from '../probationAssessment/fields';
-import { requestOptionProperties } from '../requestOptions';
+import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
 
 const SEARCH_PATH = '/open-apis/corehr/v2/probation/search';
@@ -106,25 +106,17 @@ const properties: INodeProperties[] = [
 			...dateFilters,
 		] as INodeProperties[]).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Split Out Assessments',
-				name: 'splitOutAssessments',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to output one item per assessment (with its Assessment ID, the employment ID and the probation status) instead of one per probation',
-			},
-			userIdTypeOption,
-			departmentIdTypeOption,
-			...requestOptionProperties,
-		],
-	},
+	optionsProperty(
+		{
+			displayName: 'Split Out Assessments',
+			name: 'splitOutAssessments',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to output one item per assessment (with its Assessment ID, the employment ID and the probation status) instead of one per probation',
+		},
+		userIdTypeOption,
+		departmentIdTypeOption,
+	),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['probation'], operation: ['search'] } }, properties);

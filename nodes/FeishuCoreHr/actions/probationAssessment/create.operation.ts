@@ -3,10 +3,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InvalidInputError, parseId } from '../../helpers/parse';
 import { userIdTypeOption } from '../idTypes';
-import { requestOptionProperties } from '../requestOptions';
+import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
 import type { AssessmentInput } from './fields';
-import { finalProperty, needsGrades, optionalAssessmentProperties, parseAssessment, statusProperty, toWireAssessment } from './fields';
+import { additionalFieldsProperty, finalProperty, needsGrades, parseAssessment, statusProperty, toWireAssessment } from './fields';
 import { ASSESSMENTS_PATH, clientTokenOption, writeResult } from './shared';
 
 const EMPLOYMENT_ID_LABEL = 'Employment ID';
@@ -34,29 +34,11 @@ const properties: INodeProperties[] = [
 			{
 				displayName: 'Assessment',
 				name: 'assessment',
-				values: [
-					statusProperty,
-					finalProperty,
-					{
-						displayName: 'Additional Fields',
-						name: 'additionalFields',
-						type: 'collection',
-						placeholder: 'Add Field',
-						default: {},
-						options: optionalAssessmentProperties,
-					},
-				],
+				values: [statusProperty, finalProperty, additionalFieldsProperty],
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [clientTokenOption, userIdTypeOption, ...requestOptionProperties],
-	},
+	optionsProperty(clientTokenOption, userIdTypeOption),
 ];
 
 export const description = updateDisplayOptions(

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import { parseId } from '../../helpers/parse';
-import { requestOptionProperties } from '../requestOptions';
+import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
 import { ASSESSMENT_ID_LABEL, assessmentIdProperty, assessmentPath, writeResult } from './shared';
 
@@ -10,14 +10,7 @@ const NOT_FOUND = 1162010;
 
 const properties: INodeProperties[] = [
 	{ ...assessmentIdProperty, description: 'The ID of the assessment to delete, as text (about 19 digits). Probation → Search returns it.' },
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...requestOptionProperties],
-	},
+	optionsProperty(),
 ];
 
 export const description = updateDisplayOptions(

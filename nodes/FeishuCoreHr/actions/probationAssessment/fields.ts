@@ -109,6 +109,16 @@ export const optionalAssessmentProperties: INodeProperties[] = [
 	},
 ];
 
+/** The optional fields as the editor's "Additional Fields" collection (Update, and each Create entry). */
+export const additionalFieldsProperty: INodeProperties = {
+	displayName: 'Additional Fields',
+	name: 'additionalFields',
+	type: 'collection',
+	placeholder: 'Add Field',
+	default: {},
+	options: optionalAssessmentProperties,
+};
+
 /** Resolves a grade by API name or label against the tenant's open options. */
 export function resolveGrade(value: unknown, options: readonly GradeOption[] | undefined): string {
 	const field = FIELD_LABELS.assessmentGrade;

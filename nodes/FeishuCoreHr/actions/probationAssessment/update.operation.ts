@@ -2,38 +2,17 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { parseId } from '../../helpers/parse';
-import { requestOptionProperties } from '../requestOptions';
+import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
-import {
-	finalProperty,
-	needsGrades,
-	optionalAssessmentProperties,
-	parseAssessment,
-	statusProperty,
-	toWireAssessment,
-} from './fields';
+import { additionalFieldsProperty, finalProperty, needsGrades, parseAssessment, statusProperty, toWireAssessment } from './fields';
 import { ASSESSMENT_ID_LABEL, assessmentIdProperty, assessmentPath, clientTokenOption, writeResult } from './shared';
 
 const properties: INodeProperties[] = [
 	assessmentIdProperty,
 	statusProperty,
 	finalProperty,
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		options: optionalAssessmentProperties,
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [clientTokenOption, ...requestOptionProperties],
-	},
+	additionalFieldsProperty,
+	optionsProperty(clientTokenOption),
 ];
 
 export const description = updateDisplayOptions(
