@@ -13,7 +13,7 @@
  * Every command is a separate n8n process on one throwaway N8N_USER_FOLDER (SQLite in
  * <userFolder>/.n8n/database.sqlite); run the commands of one instance one after the other.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -356,6 +356,12 @@ export interface N8nInstanceOptions {
 	logLevel?: 'info' | 'debug';
 	/** parent of the throwaway dir; default os.tmpdir(). Keep it outside any node_modules tree. */
 	baseDir?: string;
+	/**
+	 * Use this dir (created if missing) instead of a throwaway one, e.g. for `npm run dev`: its
+	 * database, owner account and workflows survive restarts, and cleanup() leaves it in place.
+	 * Pass the same `encryptionKey` every time, or the stored credentials cannot be read.
+	 */
+	rootDir?: string;
 	/** keep the dir on cleanup() (also when N8N_E2E_KEEP=1) */
 	keep?: boolean;
 	/** per-command timeout, default 180 s */
@@ -494,7 +500,12 @@ export class N8nInstance {
 	constructor(install: N8nInstall, options: N8nInstanceOptions = {}) {
 		this.install = install;
 		this.options = options;
-		this.rootDir = fs.mkdtempSync(path.join(options.baseDir ?? os.tmpdir(), `n8n-e2e-${install.version}-`));
+		if (options.rootDir !== undefined) {
+			fs.mkdirSync(options.rootDir, { recursive: true });
+			this.rootDir = path.resolve(options.rootDir);
+		} else {
+			this.rootDir = fs.mkdtempSync(path.join(options.baseDir ?? os.tmpdir(), `n8n-e2e-${install.version}-`));
+		}
 		this.userFolder = path.join(this.rootDir, 'user');
 		this.n8nFolder = path.join(this.userFolder, '.n8n');
 		this.nodesDir = path.join(this.n8nFolder, 'nodes');
@@ -709,15 +720,115 @@ export class N8nInstance {
 		}
 	}
 
-	/** Deletes the throwaway dir (unless keep / N8N_E2E_KEEP=1). Idempotent. */
+	/**
+	 * `n8n start`: the editor and API on http://127.0.0.1:<port>, in its own process group, output
+	 * appended to `logFile`. Resolves once the process is spawned; use `waitUntilReady()` before
+	 * sending requests, `stop()` to end it (SIGTERM to the group, SIGKILL after `graceMs`).
+	 */
+	async start(options: { port: number; logFile: string; env?: Record<string, string | undefined> }): Promise<N8nServer> {
+		if (this.cleaned) throw new Error('N8nInstance used after cleanup()');
+		const env = this.env({
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			N8N_PORT: String(options.port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: 'localhost',
+			N8N_PROTOCOL: 'http',
+			N8N_SECURE_COOKIE: 'false',
+			...options.env,
+		});
+		fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
+		const log = fs.openSync(options.logFile, 'a');
+		const child = spawn(this.install.nodeBin, [this.install.n8nBin, 'start'], {
+			cwd: this.rootDir,
+			env,
+			stdio: ['ignore', log, log],
+			detached: true,
+		});
+		fs.closeSync(log);
+		return new N8nServer(child, `http://localhost:${options.port}`, options.logFile);
+	}
+
+	/** Deletes the throwaway dir (unless keep / N8N_E2E_KEEP=1 / a given rootDir). Idempotent. */
 	cleanup(): void {
 		if (this.cleaned) return;
 		this.cleaned = true;
+		if (this.options.rootDir !== undefined) return;
 		if (this.options.keep === true || process.env.N8N_E2E_KEEP === '1') {
 			process.stderr.write(`[n8n.ts] kept ${this.rootDir}\n`);
 			return;
 		}
 		fs.rmSync(this.rootDir, { recursive: true, force: true });
+	}
+}
+
+/** A running `n8n start` (see {@link N8nInstance.start}). */
+export class N8nServer {
+	/** exit code (or signal name) once the process has ended */
+	exit: number | string | undefined;
+	private readonly exited: Promise<void>;
+
+	constructor(
+		readonly child: ChildProcess,
+		/** e.g. http://localhost:5678 */
+		readonly url: string,
+		readonly logFile: string,
+	) {
+		this.exited = new Promise((resolve) => {
+			child.on('exit', (code, signal) => {
+				this.exit = code ?? signal ?? 'unknown';
+				resolve();
+			});
+			child.on('error', () => {
+				this.exit ??= 'spawn error';
+				resolve();
+			});
+		});
+	}
+
+	get running(): boolean {
+		return this.exit === undefined;
+	}
+
+	/**
+	 * Resolves when GET /healthz answers 200 and the REST API is mounted (GET /rest/settings gives
+	 * JSON: /healthz answers while n8n is still starting, and until then every other path gets the
+	 * editor's HTML). Throws if n8n exits first or `timeoutMs` passes.
+	 */
+	async waitUntilReady(timeoutMs = 120_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		const answers = async (pathname: string, json: boolean): Promise<boolean> => {
+			try {
+				const res = await fetch(`${this.url}${pathname}`, { signal: AbortSignal.timeout(2000) });
+				await res.arrayBuffer();
+				return res.status === 200 && (!json || (res.headers.get('content-type') ?? '').includes('application/json'));
+			} catch {
+				return false; // not listening yet
+			}
+		};
+		while (Date.now() < deadline) {
+			if (!this.running) throw new Error(`n8n exited (${String(this.exit)}) before it served ${this.url}; see ${this.logFile}`);
+			if ((await answers('/healthz', false)) && (await answers('/rest/settings', true))) return;
+			await new Promise((r) => setTimeout(r, 500));
+		}
+		throw new Error(`n8n did not serve ${this.url}/healthz and /rest/settings within ${timeoutMs / 1000} s; see ${this.logFile}`);
+	}
+
+	/** Ends n8n and its task runners: SIGTERM to the process group, SIGKILL after graceMs. */
+	async stop(graceMs = 15_000): Promise<void> {
+		if (!this.running || this.child.pid === undefined) return;
+		const group = -this.child.pid;
+		const signal = (sig: NodeJS.Signals) => {
+			try {
+				process.kill(group, sig);
+			} catch {
+				// already gone
+			}
+		};
+		signal('SIGTERM');
+		const timer = setTimeout(() => signal('SIGKILL'), graceMs);
+		await this.exited;
+		clearTimeout(timer);
+		signal('SIGKILL'); // task runners left in the group, if any
 	}
 }
 
