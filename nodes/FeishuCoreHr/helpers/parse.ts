@@ -20,6 +20,8 @@ export function showValue(value: unknown): string {
 	if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
 	if (value === undefined) return '(empty)';
 	if (typeof value === 'bigint') return `${value}`;
+	// JSON would show NaN and Infinity as null.
+	if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
 	try {
 		return JSON.stringify(value) ?? String(value);
 	} catch {

@@ -70,6 +70,11 @@ interface HttpAnswer {
 	body: unknown;
 }
 
+/** Said when an attempt's outcome was never learned: the write may have been applied. */
+const MAY_HAVE_LANDED = '. An earlier attempt may have reached Feishu; its outcome is unknown.';
+
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
+
 const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'ECANCELED']);
 
 function header(headers: Record<string, unknown>, name: string): string | undefined {
@@ -174,27 +179,16 @@ export class FeishuClient {
 			} catch (error) {
 				const networkCode = this.networkCode(error);
 				if (networkCode && (await backOff())) continue;
-				throw this.transportError(request, error, networkCode, attempts);
+				throw this.transportError(request, error, networkCode, attempts, uncertain);
 			}
 
 			const logId = header(answer.headers, 'x-tt-logid');
 			const envelope = readEnvelope(answer.statusCode, answer.body, logId);
-			if (!envelope) {
-				// A gateway or proxy answered, not Feishu: worth another try, like a 5xx.
-				if (await backOff()) continue;
-				throw this.apiError(request, {
-					httpStatus: answer.statusCode,
-					code: -1,
-					msg: `The server answered HTTP ${answer.statusCode} without a Feishu JSON body`,
-					logId,
-				}, attempts, uncertain);
-			}
-
-			if (envelope.code === 0 && answer.statusCode < 300) {
+			if (envelope?.code === 0 && answer.statusCode < 300) {
 				return { code: 0, msg: envelope.msg, data: envelope.data as T, logId: envelope.logId, attempts };
 			}
 
-			if (TOKEN_ERROR_CODES.has(envelope.code) && !refreshed) {
+			if (envelope && TOKEN_ERROR_CODES.has(envelope.code) && !refreshed) {
 				// Feishu says the stored token is dead (n8n only refreshes on 401): exchange once, then repeat.
 				refreshed = true;
 				this.tokenRefreshes++;
@@ -202,7 +196,7 @@ export class FeishuClient {
 				continue;
 			}
 
-			if (answer.statusCode === 429 || envelope.code === RATE_LIMIT_CODE) {
+			if (answer.statusCode === 429 || envelope?.code === RATE_LIMIT_CODE) {
 				const resetSeconds = Number(header(answer.headers, 'x-ogw-ratelimit-reset'));
 				const wait = Number.isFinite(resetSeconds) && resetSeconds >= 0
 					? Math.max(resetSeconds * 1000, 100)
@@ -212,13 +206,26 @@ export class FeishuClient {
 					await this.clock.sleep(wait);
 					continue;
 				}
-				throw this.apiError(request, envelope, attempts, uncertain,
+				throw this.apiError(request, envelope ?? this.notFeishu(answer, logId), attempts, uncertain,
 					`Feishu's rate limit was still hit after waiting ${Math.round(rateLimitWaited / 1000)} s`);
 			}
 
+			// 5xx, or a gateway's non-JSON 5xx page, may pass: retry. Any other 4xx is final.
 			if (answer.statusCode >= 500 && (await backOff())) continue;
-			throw this.apiError(request, envelope, attempts, uncertain);
+			throw envelope
+				? this.apiError(request, envelope, attempts, uncertain)
+				: this.apiError(request, this.notFeishu(answer, logId), attempts, uncertain, 'Feishu could not be reached properly');
 		}
+	}
+
+	/** A gateway's or proxy's answer (an HTML page, say) in Feishu's error terms. */
+	private notFeishu(answer: HttpAnswer, logId: string | undefined): FeishuFailure {
+		return {
+			httpStatus: answer.statusCode,
+			code: -1,
+			msg: `the server answered HTTP ${answer.statusCode} without a Feishu JSON body; check the credential's Domain or Base URL`,
+			logId,
+		};
 	}
 
 	private networkCode(error: unknown): string | undefined {
@@ -238,11 +245,16 @@ export class FeishuClient {
 		return undefined;
 	}
 
-	private transportError(request: FeishuRequest, error: unknown, networkCode: string | undefined, attempts: number): NodeApiError {
+	private transportError(request: FeishuRequest, error: unknown, networkCode: string | undefined, attempts: number, uncertain: boolean): NodeApiError {
 		const node = this.ctx.getNode();
 		if (networkCode) {
-			return new NodeApiError(node, { code: networkCode } as JsonObject, {
-				message: `Could not reach Feishu for ${request.method} ${request.path} (${networkCode})`,
+			const timedOut = networkCode === 'ETIMEDOUT' || networkCode === 'ECONNABORTED' || networkCode === 'ERR_SOCKET_CONNECTION_TIMEOUT';
+			const what = timedOut ? `timed out after ${this.settings.timeoutMs / 1000} s` : `the connection failed (${networkCode})`;
+			// A refused connection sent nothing; a reset or a timeout may have followed a delivered request.
+			const landed = uncertain || !NEVER_SENT_CODES.has(networkCode) ? MAY_HAVE_LANDED : '';
+			// Not under `code`: n8n would swap the message for its generic text for that code.
+			return new NodeApiError(node, { networkError: networkCode } as JsonObject, {
+				message: `Could not reach Feishu for ${request.method} ${request.path}: ${what}, ${attempts} attempt(s)${landed}`,
 				description: `Tried ${attempts} time(s). Check the credential's Domain or Base URL and the network; raise "Timeout" or "Max Retries" in the node's options if the service is slow.`,
 				itemIndex: request.itemIndex,
 			});
@@ -255,7 +267,9 @@ export class FeishuClient {
 
 	private apiError(request: FeishuRequest, failure: FeishuFailure, attempts: number, uncertain: boolean, lead?: string): NodeApiError {
 		const logId = failure.logId ? `, log ID ${failure.logId}` : '';
-		const message = `${lead ?? 'Feishu refused the request'}: ${failure.msg || 'no message'} (code ${failure.code}${logId})`;
+		const code = failure.code === -1 ? `HTTP ${failure.httpStatus}` : `code ${failure.code}`;
+		const landed = uncertain ? MAY_HAVE_LANDED : '';
+		const message = `${lead ?? 'Feishu refused the request'}: ${failure.msg || 'no message'} (${code}${logId})${landed}`;
 		const details: JsonObject = {
 			httpStatus: failure.httpStatus,
 			code: failure.code,
