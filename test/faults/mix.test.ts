@@ -1,0 +1,113 @@
+/**
+ * Tokens expiring mid-run, and every fault at once: 250 rows through the node under a server
+ * write limit, 5xx, gateway pages, drops, slow answers, 429 bursts, token expiry, refusals and
+ * bad rows. The bookkeeping must still come out exact.
+ */
+import type { Emulator } from '../emulator';
+import { startEmulator } from '../emulator';
+import type { MemoryCredentialsHelper } from '../harness/n8nCore';
+import { checkOutcome, freshCredentials, onRequest, patchesFor, rowsFor, settle, snapshot, timedRun, updateParameters } from '../harness/updateRun';
+
+const HANG_GUARD_MS = 45_000;
+
+let emulator: Emulator;
+let credentials: MemoryCredentialsHelper;
+
+beforeAll(async () => {
+	emulator = await startEmulator({ seed: 0 });
+});
+afterAll(async () => await emulator.close());
+beforeEach(() => {
+	emulator.reset(0);
+	credentials = freshCredentials(emulator);
+});
+
+const only = (id: string) => ({ match: { path: id } });
+
+describe('tokens expiring in the middle of a run', () => {
+	it('refreshes once per expiry, repeats only the refused request, and applies all 200 rows exactly once', async () => {
+		const ids = emulator.seedAssessments(200);
+		const rows = rowsFor(ids, 'expiry');
+		const before = snapshot(emulator, ids);
+		const expiresAt = [40, 100, 160];
+		const stop = onRequest(emulator, (r) => r.method === 'PATCH', (_r, nth) => {
+			if (expiresAt.includes(nth)) emulator.expireAllTokens();
+		});
+		let run;
+		try {
+			run = await timedRun(credentials, rows, updateParameters({ maxRequestsPerMinute: 0 }), { continueOnFail: true });
+		} finally {
+			stop();
+		}
+		const outcome = checkOutcome(emulator, rows, run, before);
+		expect(outcome.failed.size).toBe(0);
+		expect(emulator.tokenExchanges).toBe(1 + expiresAt.length);
+		expect(credentials.savedTokens).toEqual(emulator.issuedTokens());
+		const refused = emulator.requests.filter((r) => r.status === 400);
+		expect(refused.map((r) => (r.responseBody as { code: number }).code)).toEqual([99991663, 99991663, 99991663]);
+		// Each refused request was repeated once, for the same row, with the next token.
+		for (const r of refused) expect(emulator.requests.filter((e) => e.path === r.path)).toHaveLength(2);
+		expect(run.ms).toBeLessThan(HANG_GUARD_MS);
+	});
+});
+
+describe('every fault at once', () => {
+	it('ends with each of 250 rows applied exactly once or reported as failed with its reason', async () => {
+		const ids = emulator.seedAssessments(250);
+		// Row 210 names an assessment that does not exist; row 220 is a bad spreadsheet row.
+		ids[210] = '7140964208476300001';
+		const rows = rowsFor(ids, 'mix');
+		rows[220] = { ...rows[220], status: 'finished' };
+		const before = snapshot(emulator, ids);
+
+		// Feishu's own limit, tightened: 50 writes per second for this app.
+		emulator.setWriteRateLimit({ limit: 50, windowMs: 1_000 });
+		const f = emulator.faults;
+		f.serverErrors(1, { status: 500, ...only(ids[10]) });
+		f.serverErrors(1, { status: 503, ...only(ids[60]) });
+		f.gatewayErrors(1, only(ids[20]));
+		f.dropConnections(1, { afterApply: false, ...only(ids[30]) });
+		f.dropConnections(1, { afterApply: true, ...only(ids[80]) });
+		f.dropConnections(1, { afterApply: true, ...only(ids[130]) });
+		f.slowResponses(1, 1_000, { afterApply: true, ...only(ids[40]) });
+		f.slowResponses(1, 1_000, { afterApply: false, ...only(ids[140]) });
+		f.rateLimitBurst(1, 1, only(ids[50]));
+		f.respondWith(2, 429, { code: 99991400, msg: 'request trigger frequency limit' }, { headers: { 'x-ogw-ratelimit-reset': '0' }, ...only(ids[150]) });
+		// A refusal that no retry can fix.
+		f.respondWith(1, 400, { code: 99992402, msg: 'field validation failed' }, only(ids[200]));
+		// Retries run out: a server that keeps failing, and a connection that keeps dropping after the write.
+		f.serverErrors(3, only(ids[230]));
+		f.dropConnections(3, { afterApply: true, ...only(ids[240]) });
+		// Tokens expire twice along the way.
+		const stop = onRequest(emulator, (r) => r.method === 'PATCH', (_r, nth) => {
+			if (nth === 70 || nth === 170) emulator.expireAllTokens();
+		});
+
+		let run;
+		try {
+			run = await timedRun(credentials, rows, updateParameters({ maxRequestsPerMinute: 0, maxRetries: 2, timeoutSeconds: 0.5 }), {
+				continueOnFail: true,
+			});
+		} finally {
+			stop();
+		}
+		await settle(1_100);
+		expect(f.pending()).toEqual([]);
+
+		const outcome = checkOutcome(emulator, rows, run, before, new Set([240]));
+		expect([...outcome.failed.keys()]).toEqual([200, 210, 220, 230, 240]);
+		expect(outcome.failed.get(200)).toContain('99992402');
+		expect(outcome.failed.get(210)).toContain('1162010');
+		expect(outcome.failed.get(220)).toMatch(/Assessment Status "finished" is not valid/);
+		expect(patchesFor(emulator, ids[220])).toHaveLength(0);
+		// The row whose answer kept getting lost did land, once: failed in the report, not applied twice.
+		expect(emulator.applyCount(ids[240])).toBe(1);
+		expect(outcome.applied).toHaveLength(245);
+
+		// The run went through the limit and both expiries, and each retry kept its row's client token.
+		expect(emulator.rateLimited).toBeGreaterThan(0);
+		expect(emulator.tokenExchanges).toBe(3);
+		for (const id of ids) expect(new Set(patchesFor(emulator, id).map((p) => p.query.client_token)).size).toBeLessThanOrEqual(1);
+		expect(run.ms).toBeLessThan(HANG_GUARD_MS);
+	});
+});

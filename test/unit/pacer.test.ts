@@ -1,0 +1,104 @@
+import type { Clock } from '../../nodes/FeishuCoreHr/transport/pacer';
+import { SlidingWindowPacer } from '../../nodes/FeishuCoreHr/transport/pacer';
+
+/** Time that only moves when someone sleeps: minutes of pacing run in microseconds. */
+class FakeClock implements Clock {
+	time = 0;
+
+	readonly sleeps: number[] = [];
+
+	now(): number {
+		return this.time;
+	}
+
+	async sleep(ms: number): Promise<void> {
+		this.sleeps.push(ms);
+		this.time += ms;
+	}
+}
+
+const MINUTE = 60_000;
+
+/** Sends n requests one after another (as the node does) and returns when each went out. */
+async function send(pacer: SlidingWindowPacer, clock: FakeClock, n: number): Promise<number[]> {
+	const times: number[] = [];
+	for (let i = 0; i < n; i++) {
+		await pacer.acquire();
+		times.push(clock.now());
+	}
+	return times;
+}
+
+/** The most requests that went out in any window of `windowMs` (half-open, sliding). */
+function busiestWindow(times: number[], windowMs: number): number {
+	let most = 0;
+	for (const start of times) {
+		most = Math.max(most, times.filter((t) => t >= start && t < start + windowMs).length);
+	}
+	return most;
+}
+
+describe('pacing writes under the per-minute limit', () => {
+	it('lets a 30-row sheet go out at once', async () => {
+		const clock = new FakeClock();
+		const times = await send(new SlidingWindowPacer(100, MINUTE, clock), clock, 30);
+		expect(new Set(times)).toEqual(new Set([0]));
+		expect(clock.sleeps).toEqual([]);
+	});
+
+	it('runs 250 requests at 100 per minute in 120 s: two full windows, no drip', async () => {
+		const clock = new FakeClock();
+		const times = await send(new SlidingWindowPacer(100, MINUTE, clock), clock, 250);
+		expect(times[249]).toBe(120_000);
+		expect(times.filter((t) => t === 0)).toHaveLength(100);
+		expect(times.filter((t) => t === 60_000)).toHaveLength(100);
+		expect(times.filter((t) => t === 120_000)).toHaveLength(50);
+	});
+
+	it('never lets more than the limit through in any 60-second window', async () => {
+		const clock = new FakeClock();
+		const pacer = new SlidingWindowPacer(100, MINUTE, clock);
+		const times: number[] = [];
+		// Irregular traffic: bursts, pauses of odd lengths, and long waits in between.
+		for (let i = 0; i < 400; i++) {
+			if (i % 37 === 0) clock.time += 7_919;
+			if (i % 11 === 0) clock.time += 613;
+			await pacer.acquire();
+			times.push(clock.now());
+		}
+		expect(busiestWindow(times, MINUTE)).toBe(100);
+		expect(times).toEqual([...times].sort((a, b) => a - b));
+	});
+
+	it('waits only until the oldest request leaves the window', async () => {
+		const clock = new FakeClock();
+		const pacer = new SlidingWindowPacer(3, 10_000, clock);
+		await pacer.acquire();
+		clock.time = 4_000;
+		await pacer.acquire();
+		clock.time = 8_000;
+		await pacer.acquire();
+		await pacer.acquire();
+		expect(clock.now()).toBe(10_000);
+		expect(clock.sleeps).toEqual([2_000]);
+		await pacer.acquire();
+		expect(clock.now()).toBe(14_000);
+	});
+
+	it('does not wait at all with a limit of 0 (pacing off)', async () => {
+		const clock = new FakeClock();
+		const times = await send(new SlidingWindowPacer(0, MINUTE, clock), clock, 1_000);
+		expect(clock.sleeps).toEqual([]);
+		expect(times[999]).toBe(0);
+	});
+
+	it('says how long the next request must wait without counting it', () => {
+		const clock = new FakeClock();
+		const pacer = new SlidingWindowPacer(2, 1_000, clock);
+		expect(pacer.delayFor(0)).toBe(0);
+		void pacer.acquire();
+		void pacer.acquire();
+		expect(pacer.delayFor(250)).toBe(750);
+		expect(pacer.delayFor(1_000)).toBe(0);
+	});
+});

@@ -1,0 +1,23 @@
+import { leakedSecrets, reachableText } from '../harness/secrets';
+
+// The tests' leak check must see where a leak would hide, or "no secret found" means nothing.
+describe('the leak check used by the integration and fault tests', () => {
+	const token = 't-0123456789abcdef0123456789abcdef';
+
+	it("sees an error's message, description and cause chain, which JSON.stringify skips", () => {
+		const inner = new Error('request failed');
+		Object.assign(inner, { config: { headers: { Authorization: `Bearer ${token}` } } });
+		const outer = new Error('Item 1 (index 0): wrapped');
+		Object.defineProperty(outer, 'cause', { value: inner, enumerable: false });
+		Object.defineProperty(outer, 'description', { value: 'see details', enumerable: false });
+		expect(JSON.stringify(outer)).not.toContain(token);
+		expect(leakedSecrets([{ json: { ok: true }, error: outer }], [token])).toEqual([token]);
+		expect(reachableText(outer)).toContain('see details');
+	});
+
+	it('copes with cycles and finds nothing when nothing leaked', () => {
+		const a: Record<string, unknown> = { name: 'a' };
+		a.self = a;
+		expect(leakedSecrets([a, new Error('fine')], [token, 'app-secret-xyz'])).toEqual([]);
+	});
+});
