@@ -102,3 +102,29 @@ describe('pacing writes under the per-minute limit', () => {
 		expect(pacer.delayFor(1_000)).toBe(0);
 	});
 });
+
+describe('timing each request by when its answer arrived', () => {
+	it('keeps the 101st request out until a minute after the 1st was answered, not sent', async () => {
+		const clock = new FakeClock();
+		const pacer = new SlidingWindowPacer(100, MINUTE, clock);
+		// The first request is slow to get out and back (a token exchange, a cold start): 300 ms.
+		await pacer.acquire();
+		clock.time += 300;
+		pacer.settle();
+		for (let i = 1; i < 100; i++) {
+			await pacer.acquire();
+			pacer.settle();
+		}
+		await pacer.acquire();
+		// Feishu may have counted the first request as late as 300 ms: the 101st waits for that.
+		expect(clock.now()).toBe(60_300);
+	});
+
+	it('changes nothing when pacing is off', async () => {
+		const clock = new FakeClock();
+		const pacer = new SlidingWindowPacer(0, MINUTE, clock);
+		await pacer.acquire();
+		pacer.settle();
+		expect(pacer.delayFor(clock.now())).toBe(0);
+	});
+});

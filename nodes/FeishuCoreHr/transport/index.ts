@@ -171,16 +171,19 @@ export class FeishuClient {
 		};
 
 		for (;;) {
-			await (request.kind === 'read' ? this.readPacer : this.writePacer).acquire();
+			const pacer = request.kind === 'read' ? this.readPacer : this.writePacer;
+			await pacer.acquire();
 			attempts++;
 			let answer: HttpAnswer;
 			try {
 				answer = await this.send(request);
 			} catch (error) {
+				pacer.settle();
 				const networkCode = this.networkCode(error);
 				if (networkCode && (await backOff())) continue;
 				throw this.transportError(request, error, networkCode, attempts, uncertain);
 			}
+			pacer.settle();
 
 			const logId = header(answer.headers, 'x-tt-logid');
 			const envelope = readEnvelope(answer.statusCode, answer.body, logId);

@@ -34,4 +34,13 @@ export class SlidingWindowPacer {
 		}
 		this.sent.push(this.clock.now());
 	}
+
+	/**
+	 * The latest request's answer (or failure) arrived. Feishu counted the request when it got
+	 * there, somewhere between sending and now; timing it by now keeps the window from opening
+	 * a few milliseconds before Feishu's does. Requests go one at a time, so it is the last one.
+	 */
+	settle(): void {
+		if (this.limit > 0 && this.sent.length > 0) this.sent[this.sent.length - 1] = this.clock.now();
+	}
 }
