@@ -1,0 +1,67 @@
+/** What every benchmark section shares: the emulator, the credential, the update the node runs. */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import type { Emulator, EmulatorOptions } from '../test/emulator';
+import { startEmulator } from '../test/emulator';
+import { CREDENTIAL_ID, MemoryCredentialsHelper } from '../test/harness/n8nCore';
+
+export const NODE_NAME = 'Feishu CoreHR';
+
+/** The body every benchmark PATCH carries, as the node builds it from the rows below. */
+export const WIRE_BODY = { assessment_status: 'completed', is_final_asssessment: true };
+
+/** Rows as a spreadsheet gives them: the ID as text, the status as a label, "final" as text. */
+export function rows(ids: string[]): IDataObject[] {
+	return ids.map((id) => ({ id, status: 'Completed', final: 'true' }));
+}
+
+/** The Update operation reading its fields from the row, as a user sets it up. */
+export function updateParameters(options: IDataObject = {}): INodeParameters {
+	return {
+		resource: 'probationAssessment',
+		operation: 'update',
+		assessmentId: '={{ $json.id }}',
+		assessmentStatus: '={{ $json.status }}',
+		isFinalAssessment: '={{ $json.final }}',
+		options: options as INodeParameters,
+	};
+}
+
+/** A benchmark emulator: no rate limit and no request log unless asked. */
+export async function benchEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+	return await startEmulator({ seed: 0, writeRateLimit: null, logRequests: false, ...options });
+}
+
+/** A fresh credential (no stored token yet), as after "Create credential" in n8n. */
+export function freshCredentials(emulator: Emulator): MemoryCredentialsHelper {
+	const credentials = new MemoryCredentialsHelper();
+	credentials.set(CREDENTIAL_ID, { domain: 'custom', baseUrl: emulator.url, ...emulator.defaultApp });
+	return credentials;
+}
+
+/** Output items that are errors (continueOnFail) plus input items that produced no output. */
+export function failedItems(inputCount: number, output: Array<{ json: IDataObject }>): number {
+	const errors = output.filter((item) => item.json.error !== undefined || item.json.updated !== true).length;
+	return errors + Math.max(0, inputCount - output.length);
+}
+
+export function fixed(value: number, digits: number): string {
+	return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
+
+export function seconds(ms: number): string {
+	return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** "  label ............ value" lines, so the figures line up. */
+export function line(label: string, value: string, note = ''): void {
+	console.log(`  ${label.padEnd(44, ' ')} ${value}${note ? `   ${note}` : ''}`);
+}
+
+export function goal(ok: boolean, text: string): string {
+	return ok ? `(goal ${text}: met)` : `(goal ${text}: MISSED)`;
+}
+
+export function heading(text: string): void {
+	console.log(`\n== ${text}`);
+}

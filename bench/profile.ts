@@ -1,0 +1,225 @@
+/**
+ * Where the time of one update goes: a V8 CPU profile of 1,000 updates (no limit, pacing off),
+ * cut to the span while the node runs and summed by package.
+ *
+ *   npx tsx bench/profile.ts            n8n-core's execution in this process (emulator included)
+ *   npx tsx bench/profile.ts 2.41.0     a real n8n (`n8n execute` under --cpu-prof; npm run build first)
+ *   --updates=N  --top=N  --keep        (--keep leaves the .cpuprofile files and prints where)
+ */
+import './env';
+
+import * as fs from 'node:fs';
+import { Session } from 'node:inspector';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { buildWorkflow, ensureN8n, manualTrigger, N8nInstance, nodeOutput, REPO_ROOT } from '../test/e2e/n8n';
+import { runFeishu } from '../test/harness/n8nCore';
+import { benchEmulator, freshCredentials, NODE_NAME, rows, updateParameters } from './common';
+
+interface CallFrame {
+	functionName: string;
+	url: string;
+	lineNumber: number;
+}
+
+interface ProfileNode {
+	id: number;
+	callFrame: CallFrame;
+	children?: number[];
+}
+
+interface CpuProfile {
+	nodes: ProfileNode[];
+	startTime: number;
+	endTime: number;
+	samples: number[];
+	timeDeltas: number[];
+}
+
+const OWN_CODE = /\/(nodes\/FeishuCoreHr|credentials\/FeishuCoreHrApi)/;
+
+/** The package a frame belongs to, in words a reader knows. */
+function bucket(frame: CallFrame): string {
+	const { url, functionName } = frame;
+	if (url === '') {
+		if (functionName.startsWith('(')) return functionName; // (garbage collector), (program), (idle)
+		return '(native)';
+	}
+	if (OWN_CODE.test(url)) return 'this node (nodes/, credentials/)';
+	if (url.includes('/test/emulator/')) return 'emulator (server side)';
+	if (url.includes('/test/harness/')) return 'test harness';
+	if (url.startsWith('node:')) {
+		if (/_http_server|node:http$/.test(url)) return 'node:http server (emulator)';
+		return `node internals (${url.replace(/^node:(internal\/)?/, '').split('/')[0]})`;
+	}
+	const m = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url.slice(url.lastIndexOf('node_modules/')));
+	if (m) return m[1];
+	return url.replace(/^file:\/\//, '').replace(REPO_ROOT, '.');
+}
+
+interface Summary {
+	spanMs: number;
+	byBucket: Array<[string, number]>;
+	byFunction: Array<[string, number]>;
+}
+
+/** Self time by package and by function, over the samples from the node's first to its last frame. */
+function summarize(profile: CpuProfile): Summary {
+	const byId = new Map<number, ProfileNode>();
+	const parent = new Map<number, number>();
+	for (const n of profile.nodes) {
+		byId.set(n.id, n);
+		for (const c of n.children ?? []) parent.set(c, n.id);
+	}
+	const ownCache = new Map<number, boolean>();
+	const onOwnStack = (id: number): boolean => {
+		const cached = ownCache.get(id);
+		if (cached !== undefined) return cached;
+		const node = byId.get(id);
+		const p = parent.get(id);
+		const own = node !== undefined && (OWN_CODE.test(node.callFrame.url) || (p !== undefined && onOwnStack(p)));
+		ownCache.set(id, own);
+		return own;
+	};
+	let t = profile.startTime;
+	const times: number[] = [];
+	for (const d of profile.timeDeltas) {
+		t += d;
+		times.push(t);
+	}
+	let first = -1;
+	let last = -1;
+	profile.samples.forEach((id, i) => {
+		if (onOwnStack(id)) {
+			if (first < 0) first = i;
+			last = i;
+		}
+	});
+	const buckets = new Map<string, number>();
+	const functions = new Map<string, number>();
+	for (let i = Math.max(first, 0); i <= last && i + 1 < profile.samples.length; i++) {
+		const dt = times[i + 1] - times[i];
+		const frame = byId.get(profile.samples[i])?.callFrame;
+		if (!frame) continue;
+		const b = bucket(frame);
+		buckets.set(b, (buckets.get(b) ?? 0) + dt);
+		const fn = `${frame.functionName || '(anonymous)'}  ${b}${frame.url ? ` ${path.basename(frame.url)}:${frame.lineNumber + 1}` : ''}`;
+		functions.set(fn, (functions.get(fn) ?? 0) + dt);
+	}
+	const sort = (m: Map<string, number>): Array<[string, number]> => [...m.entries()].sort((a, b) => b[1] - a[1]);
+	return { spanMs: first < 0 ? 0 : (times[last] - times[first]) / 1000, byBucket: sort(buckets), byFunction: sort(functions) };
+}
+
+function print(summary: Summary, updates: number, top: number): void {
+	const total = summary.byBucket.reduce((s, [, us]) => s + us, 0);
+	console.log(`  span while the node ran: ${(summary.spanMs / updates).toFixed(3)} ms/update (${summary.spanMs.toFixed(0)} ms, profiler on)`);
+	console.log('  self time by package:');
+	for (const [name, us] of summary.byBucket.slice(0, top)) {
+		console.log(`    ${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000 / updates).toFixed(3)} ms/update  ${name}`);
+	}
+	console.log('  hottest functions (self time):');
+	for (const [name, us] of summary.byFunction.slice(0, top)) {
+		console.log(`    ${((100 * us) / total).toFixed(1).padStart(5)}%  ${name}`);
+	}
+}
+
+async function profileCore(updates: number): Promise<CpuProfile> {
+	const emulator = await benchEmulator();
+	const session = new Session();
+	session.connect();
+	const post = (method: string, params?: object): Promise<unknown> =>
+		new Promise((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+	try {
+		const parameters = updateParameters({ maxRequestsPerMinute: 0 });
+		await runFeishu(freshCredentials(emulator), rows(emulator.seedAssessments(100)), parameters); // warm-up
+		const ids = emulator.seedAssessments(updates);
+		await post('Profiler.enable');
+		await post('Profiler.setSamplingInterval', { interval: 100 });
+		await post('Profiler.start');
+		await runFeishu(freshCredentials(emulator), rows(ids), parameters);
+		const { profile } = (await post('Profiler.stop')) as { profile: CpuProfile };
+		return profile;
+	} finally {
+		session.disconnect();
+		await emulator.close();
+	}
+}
+
+async function profileN8n(version: string, updates: number, dir: string): Promise<CpuProfile> {
+	const emulator = await benchEmulator();
+	// Node 20 refuses --cpu-prof in NODE_OPTIONS: start n8n through a wrapper that passes it.
+	const install = ensureN8n(version);
+	const wrapper = path.join(dir, 'bin', 'node');
+	fs.mkdirSync(path.dirname(wrapper));
+	fs.writeFileSync(wrapper, `#!/bin/sh\nexec '${install.nodeBin}' --cpu-prof --cpu-prof-dir='${dir}' --cpu-prof-interval=100 "$@"\n`, { mode: 0o755 });
+	const instance = new N8nInstance({ ...install, nodeBin: wrapper }, { extensionPackages: [REPO_ROOT], timeoutMs: 600_000 });
+	try {
+		const ids = emulator.seedAssessments(updates);
+		await instance.importCredentials([
+			{ id: 'benchCred1', name: 'Feishu (bench)', type: 'feishuCoreHrApi', data: { domain: 'custom', baseUrl: emulator.url, ...emulator.defaultApp } },
+		]);
+		await instance.importWorkflows([
+			buildWorkflow({
+				id: 'benchUpdate',
+				nodes: [
+					manualTrigger(),
+					{ name: 'Rows', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows: rows(ids) }), options: {} } },
+					{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'rows', options: {} } },
+					{
+						name: NODE_NAME,
+						type: 'CUSTOM.feishuCoreHr',
+						typeVersion: 1,
+						parameters: updateParameters({ maxRequestsPerMinute: 0 }),
+						credentials: { feishuCoreHrApi: { id: 'benchCred1', name: 'Feishu (bench)' } },
+					},
+				],
+			}),
+		]);
+		const res = await instance.execute('benchUpdate');
+		if (res.exitCode !== 0 || nodeOutput(res.run, NODE_NAME).length !== updates) {
+			throw new Error(`n8n ${version} run failed (exit ${res.exitCode}):\n${res.stderr.slice(-2000)}`);
+		}
+		// n8n starts helper processes too (task runners, …); the profile that saw the node run is the main process's.
+		let best: { profile: CpuProfile; span: number } | undefined;
+		for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+			const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
+			const span = summarize(profile).spanMs;
+			if (span > (best?.span ?? 0)) best = { profile, span };
+		}
+		if (best) return best.profile;
+		throw new Error(`no profile in ${dir} saw the node`);
+	} finally {
+		instance.cleanup();
+		await emulator.close();
+	}
+}
+
+async function main(): Promise<void> {
+	const args = process.argv.slice(2);
+	const target = args.find((a) => !a.startsWith('--')) ?? 'core';
+	const updates = Number(args.find((a) => a.startsWith('--updates='))?.split('=')[1] ?? 1000);
+	const top = Number(args.find((a) => a.startsWith('--top='))?.split('=')[1] ?? 15);
+	const keep = args.includes('--keep');
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'feishu-bench-profile-'));
+	try {
+		console.log(`profile: ${updates} updates, ${target === 'core' ? "n8n-core's execution in this process" : `n8n ${target}`}`);
+		const profile = target === 'core' ? await profileCore(updates) : await profileN8n(target, updates, dir);
+		if (keep) {
+			const file = path.join(dir, `${target}.cpuprofile`);
+			fs.writeFileSync(file, JSON.stringify(profile));
+			console.log(`  profile kept: ${file}`);
+		}
+		print(summarize(profile), updates, top);
+	} finally {
+		if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+main().then(
+	() => process.exit(0),
+	(error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
