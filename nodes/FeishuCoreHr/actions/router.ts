@@ -60,14 +60,17 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		},
 	};
 
+	const cancelled = () => this.getExecutionCancelSignal?.()?.aborted === true;
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		if (cancelled()) throw new NodeOperationError(this.getNode(), `The execution was cancelled before ${itemLabel(itemIndex)}`);
 		try {
 			const results = await operation.execute.call(this, itemIndex, run);
 			for (const json of results) output.push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const nodeError = toNodeError.call(this, error, itemIndex);
-			if (!this.continueOnFail()) throw nodeError;
+			// A cancelled run stops here, whatever "On Error" says.
+			if (!this.continueOnFail() || cancelled()) throw nodeError;
 			// n8n routes an item to the error output by its `error`, and then keeps only the message
 			// in json: so the message carries everything a report needs (item, Feishu code, log ID).
 			output.push({ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } });

@@ -62,7 +62,30 @@ export const DEFAULT_SETTINGS: TransportSettings = {
 	maxRequestsPerMinute: 100,
 };
 
-export const realClock: Clock = { now: () => Date.now(), sleep: async (ms) => await sleep(ms) };
+/** Raised when the user stops the execution during a wait. */
+export class CancelledError extends Error {
+	constructor() {
+		super('The execution was cancelled');
+		this.name = 'CancelledError';
+	}
+}
+
+/**
+ * Real time whose waits end early when the execution is cancelled. n8n-workflow 2.x has no
+ * sleepWithAbort, so it sleeps in short slices and looks at the signal between them.
+ */
+export function cancellableClock(signal: { aborted: boolean } | undefined): Clock {
+	return {
+		now: () => Date.now(),
+		sleep: async (ms) => {
+			for (let left = ms; left > 0; left -= 250) {
+				if (signal?.aborted) throw new CancelledError();
+				await sleep(Math.min(250, left));
+			}
+			if (signal?.aborted) throw new CancelledError();
+		},
+	};
+}
 
 interface HttpAnswer {
 	statusCode: number;
@@ -75,7 +98,8 @@ const MAY_HAVE_LANDED = '. An earlier attempt may have reached Feishu; its outco
 
 const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
 
-const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'ECANCELED']);
+// Not ECANCELED: that is the user stopping the execution, not a fault to retry.
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
 
 function header(headers: Record<string, unknown>, name: string): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];
@@ -100,7 +124,9 @@ export class FeishuClient {
 	constructor(
 		private readonly ctx: FeishuContext,
 		private readonly settings: TransportSettings = DEFAULT_SETTINGS,
-		private readonly clock: Clock = realClock,
+		private readonly clock: Clock = cancellableClock(
+			'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal?.() : undefined,
+		),
 	) {
 		this.writePacer = new SlidingWindowPacer(settings.maxRequestsPerMinute, 60_000, clock);
 		// Search and the custom-field API allow 50 requests per second per app.
