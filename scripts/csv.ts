@@ -1,5 +1,7 @@
 /** Reads a CSV (RFC 4180: quoted fields, doubled quotes, CRLF) into rows keyed by the header, all values text. */
-export function parseCsv(text: string): Array<Record<string, string>> {
+export function parseCsv(input: string): Array<Record<string, string>> {
+	// Spreadsheet programs often start a UTF-8 CSV with a byte-order mark.
+	const text = input.replace(/^\uFEFF/, '');
 	const rows: string[][] = [];
 	let row: string[] = [];
 	let field = '';

@@ -201,38 +201,5 @@ export function emulatorCredential(
 	};
 }
 
-/** Minimal RFC 4180 CSV reader (quotes, doubled quotes, CRLF), enough for the example files. */
-export function parseCsv(text: string): Array<Record<string, string>> {
-	const rows: string[][] = [];
-	let row: string[] = [];
-	let cell = '';
-	let quoted = false;
-	const src = text.replace(/^\uFEFF/, '');
-	for (let i = 0; i < src.length; i++) {
-		const c = src[i];
-		if (quoted) {
-			if (c === '"' && src[i + 1] === '"') {
-				cell += '"';
-				i++;
-			} else if (c === '"') quoted = false;
-			else cell += c;
-		} else if (c === '"') quoted = true;
-		else if (c === ',') {
-			row.push(cell);
-			cell = '';
-		} else if (c === '\n' || c === '\r') {
-			if (c === '\r' && src[i + 1] === '\n') i++;
-			row.push(cell);
-			rows.push(row);
-			row = [];
-			cell = '';
-		} else cell += c;
-	}
-	if (cell !== '' || row.length > 0) {
-		row.push(cell);
-		rows.push(row);
-	}
-	const [header, ...body] = rows.filter((r) => r.some((c) => c !== ''));
-	if (!header) return [];
-	return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
-}
+/** The example CSVs are read with the demo's reader, so both see the same rows. */
+export { parseCsv } from '../../scripts/csv';
