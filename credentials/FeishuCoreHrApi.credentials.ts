@@ -15,6 +15,7 @@ export const FEISHU_DOMAINS = {
 
 export const FEISHU_CREDENTIAL_NAME = 'feishuCoreHrApi';
 export const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
+const TOKEN_TIMEOUT_MS = 30_000;
 
 /** The one place that turns the credential's domain choice into a base URL. */
 export function feishuBaseUrl(credentials: ICredentialDataDecryptedObject): string {
@@ -36,6 +37,7 @@ const TOKEN_ERROR_ADVICE: Record<number, string> = {
 	10003: 'Feishu does not know this App ID. Check the App ID (it starts with "cli_") and that the Domain matches where the app was created (Feishu or Lark).',
 	10014: 'Feishu rejected the App Secret. Copy it again from the app\'s "Credentials & Basic Info" page; it changes when someone resets it.',
 	10013: 'Feishu could not issue a token for this app. Check that the app is enabled and published.',
+	99991400: 'Too many token requests for this app just now; wait a minute and try again.',
 };
 
 export function describeTokenError(code: number, msg: string): string {
@@ -120,11 +122,14 @@ export class FeishuCoreHrApi implements ICredentialType {
 				json: true,
 				// Feishu answers wrong credentials with HTTP 400 and a code; read the code instead of throwing.
 				ignoreHttpStatusErrors: true,
+				// Without a bound, a server that accepts but never answers would hold the run forever.
+				timeout: TOKEN_TIMEOUT_MS,
 			})) as typeof response;
 		} catch (error) {
 			// A transport error carries the request (with the secret in its body): keep only its code.
-			const reason = (error as { code?: unknown }).code ?? 'no connection';
-			throw new Error(`Could not reach the token endpoint ${url} (${String(reason)}). Check the Domain or Base URL.`);
+			const code = (error as { code?: unknown }).code;
+			const reason = code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? `no answer within ${TOKEN_TIMEOUT_MS / 1000} s` : String(code ?? 'no connection');
+			throw new Error(`Could not reach the token endpoint ${url} (${reason}). Check the Domain or Base URL.`);
 		}
 
 		const code = typeof response?.code === 'number' ? response.code : -1;

@@ -226,7 +226,7 @@ describe('PATCH assessment', () => {
 		expect(form.data.msg).toMatch(/Content-Type/);
 	});
 
-	it('applies a client_token only once per app, method and path', async () => {
+	it('applies a client_token only once per app: the same token is the same request, whatever the path', async () => {
 		const c = await authed();
 		const first = await c.patch<FeishuBody>(`${PATCH_PATH(FIRST_ID)}?client_token=ct-1`, body);
 		const replay = await c.patch<FeishuBody>(`${PATCH_PATH(FIRST_ID)}?client_token=ct-1`, {
@@ -237,8 +237,11 @@ describe('PATCH assessment', () => {
 		expect(emu.applyCount(FIRST_ID)).toBe(1);
 		expect(emu.assessments.get(FIRST_ID)?.assessment_status).toBe('completed');
 		expect(emu.requests[emu.requests.length - 1].deduplicated).toBe(true);
+		// Feishu's docs: requests with the same client_token are treated as the same request.
 		const other = [...emu.assessments.keys()][1];
 		await c.patch(`${PATCH_PATH(other)}?client_token=ct-1`, body);
+		expect(emu.applyCount(other)).toBe(0);
+		await c.patch(`${PATCH_PATH(other)}?client_token=ct-2`, body);
 		expect(emu.applyCount(other)).toBe(1);
 	});
 });

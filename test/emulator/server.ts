@@ -133,7 +133,7 @@ class EmulatorServer implements AdminTarget {
 	private tokens = new Map<string, TokenRecord>();
 	private currentToken = new Map<string, TokenRecord>();
 	private issued: string[] = [];
-	/** Successful write answers by app + method + path + client_token, replayed without re-applying. */
+	/** Successful write answers by app + client_token, replayed without re-applying. */
 	private idempotent = new Map<string, Answer>();
 	private timers = new Set<NodeJS.Timeout>();
 	private counts = { tokenExchanges: 0, rateLimited: 0, faultsInjected: 0, requests: 0 };
@@ -513,7 +513,8 @@ class EmulatorServer implements AdminTarget {
 		}
 
 		const clientToken = rules.write ? ctx.query.get('client_token') : null;
-		const key = clientToken ? `${app.appId}\n${ctx.method}\n${ctx.path}\n${clientToken}` : '';
+		// Feishu: the same token means the same request, whatever the method or path.
+		const key = clientToken ? `${app.appId}\n${clientToken}` : '';
 		const previous = key ? this.idempotent.get(key) : undefined;
 		// Same client_token = same request: answer as the first time, apply nothing.
 		if (previous) return { ...previous, deduplicated: true };

@@ -1,5 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { parseId, parseTextId } from '../helpers/parse';
+
+/** CoreHR's own IDs are ~19-digit numbers; the others (ou_…, od-…) are text. */
+const NUMERIC_ID_TYPES = new Set(['people_corehr_id', 'people_corehr_department_id']);
+
+/** Checks an ID the way its type looks: digits for CoreHR IDs, token-like text otherwise. */
+export function parseIdOfType(field: string, value: unknown, idType: string): string {
+	return NUMERIC_ID_TYPES.has(idType) ? parseId(field, value) : parseTextId(field, value);
+}
+
 /** How Feishu reads (and writes) employment IDs; search and create must agree for a chain to work. */
 export const userIdTypeOption: INodeProperties = {
 	displayName: 'Employment ID Type',
@@ -27,3 +37,7 @@ export const departmentIdTypeOption: INodeProperties = {
 	default: 'open_department_id',
 	description: 'Which kind of ID the department IDs are',
 };
+
+/** Feishu's own defaults, as the options above show them. */
+export const DEFAULT_USER_ID_TYPE = userIdTypeOption.default as string;
+export const DEFAULT_DEPARTMENT_ID_TYPE = departmentIdTypeOption.default as string;

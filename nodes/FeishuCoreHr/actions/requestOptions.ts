@@ -63,7 +63,8 @@ export function transportSettings(options: IDataObject): TransportSettings {
 		...DEFAULT_SETTINGS,
 		maxRequestsPerMinute: Math.floor(nonNegative(options.maxRequestsPerMinute, DEFAULT_SETTINGS.maxRequestsPerMinute)),
 		maxRateLimitWaitMs: nonNegative(options.maxRateLimitWaitSeconds, DEFAULT_SETTINGS.maxRateLimitWaitMs / 1000) * 1000,
-		maxRetries: Math.floor(nonNegative(options.maxRetries, DEFAULT_SETTINGS.maxRetries)),
+		// Expressions can pass the editor's bounds: keep the same ones here.
+		maxRetries: Math.min(10, Math.floor(nonNegative(options.maxRetries, DEFAULT_SETTINGS.maxRetries))),
 		timeoutMs: Math.max(100, nonNegative(options.timeoutSeconds, DEFAULT_SETTINGS.timeoutMs / 1000) * 1000),
 	};
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { deriveClientToken } from '../helpers/clientToken';
+import { deriveClientToken, requestKey } from '../helpers/clientToken';
 import type { GradeOption } from '../helpers/grades';
 import { InvalidInputError } from '../helpers/parse';
 import { FeishuClient } from '../transport';
@@ -43,8 +43,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const client = new FeishuClient(this, transportSettings(options));
 	let grades: Promise<GradeOption[] | undefined> | undefined;
-	const executionId = this.getExecutionId() || `run-${Date.now()}`;
-	const nodeId = this.getNode().id || this.getNode().name;
+	// Where a write comes from; the run index tells apart the passes of a loop in one execution.
+	const origin = [
+		this.getInstanceId(),
+		String(this.getWorkflow().id ?? ''),
+		this.getExecutionId() || `run-${Date.now()}`,
+		this.getNode().id || this.getNode().name,
+		String(this.getWorkflowDataProxy(0).$runIndex ?? 0),
+	];
+	const userTokens = new Map<string, string>();
 
 	const run: RunContext = {
 		client,
@@ -53,10 +60,22 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			grades ??= fetchGradeOptions(client).catch(() => undefined);
 			return await grades;
 		},
-		clientToken: (itemIndex, name) => {
+		clientToken: (itemIndex, { method, path, body }) => {
+			const key = requestKey(method, path, body);
 			const given = this.getNodeParameter('options.clientToken', itemIndex, '') as unknown;
 			const text = typeof given === 'string' || typeof given === 'number' ? String(given).trim() : '';
-			return text || deriveClientToken(executionId, nodeId, `${resource}.${name}`, itemIndex);
+			if (!text) return deriveClientToken([...origin, String(itemIndex)], key);
+			// Feishu would answer a second, different write with this token as if it were the first.
+			if ((userTokens.get(text) ?? key) !== key) {
+				throw new InvalidInputError(
+					'Client Token',
+					text,
+					'Give each item its own token (e.g. from a row ID), or leave it empty so the node makes one per item.',
+					'was already used for a different request in this run, so Feishu would skip this one',
+				);
+			}
+			userTokens.set(text, key);
+			return text;
 		},
 	};
 

@@ -8,8 +8,11 @@ export interface RunContext {
 	client: FeishuClient;
 	/** The tenant's open grade options, fetched at most once per run; undefined if unreadable. */
 	grades(): Promise<GradeOption[] | undefined>;
-	/** The user's client token for this item if given, else one derived for this execution and item. */
-	clientToken(itemIndex: number, operation: string): string;
+	/**
+	 * The client token for this item's write: the user's if given (refused if this run already
+	 * used it for a different request), else one derived from the run, the item and the request.
+	 */
+	clientToken(itemIndex: number, request: { method: string; path: string; body: unknown }): string;
 }
 
 export interface Operation {

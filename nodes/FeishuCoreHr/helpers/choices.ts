@@ -34,8 +34,3 @@ export function toOptions(choices: readonly Choice[]): INodePropertyOptions[] {
 		description: c.aliases.length ? `Sent as "${c.value}"; also accepted: ${c.aliases.join(', ')}` : `Sent as "${c.value}"`,
 	}));
 }
-
-/** The English label of a wire value, for output next to the raw value. */
-export function labelOf(choices: readonly Choice[], value: string): string | undefined {
-	return choices.find((c) => c.value === value)?.name;
-}

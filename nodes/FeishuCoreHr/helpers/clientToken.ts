@@ -13,11 +13,18 @@ function hash53(text: string, seed: number): string {
 }
 
 /**
- * Feishu treats writes with the same client_token as one request. A token derived from the
- * execution, the node and the item makes a retried request idempotent, while a new execution
- * (a deliberate re-run) writes again.
+ * Feishu treats writes with the same client_token as one request. A token derived from where the
+ * write comes from (instance, workflow, execution, node, run of the node, item) and from the
+ * request itself makes a retried request idempotent, while a new execution, another pass of a
+ * loop, or another request writes again. Should two writes ever share a token, they are the
+ * same request: the worst case is an identical write applied once.
  */
-export function deriveClientToken(executionId: string, nodeId: string, operation: string, itemIndex: number): string {
-	const key = `${executionId}\u0000${nodeId}\u0000${operation}\u0000${itemIndex}`;
+export function deriveClientToken(origin: readonly string[], request: string): string {
+	const key = [...origin, request].join('\u0000');
 	return `n8n-${hash53(key, 1)}${hash53(key, 2)}`;
+}
+
+/** What makes two writes the same request. */
+export function requestKey(method: string, path: string, body: unknown): string {
+	return `${method} ${path} ${JSON.stringify(body ?? null)}`;
 }

@@ -9,7 +9,7 @@ export class InvalidInputError extends Error {
 		readonly field: string,
 		readonly value: unknown,
 		readonly allowed: string,
-		reason = 'is not valid',
+		readonly reason = 'is not valid',
 	) {
 		super(`${field} ${showValue(value)} ${reason}. ${allowed}`);
 		this.name = 'InvalidInputError';
@@ -71,6 +71,20 @@ export function parseId(field: string, value: unknown): string {
 		);
 	}
 	if (!/^\d{1,32}$/.test(text)) throw new InvalidInputError(field, value, allowed);
+	return text;
+}
+
+/**
+ * IDs that are not CoreHR's numeric ones (open_id `ou_…`, union_id `on_…`, open department
+ * `od-…`, user_id): kept as the text they are. A number is taken only while it is exact.
+ */
+export function parseTextId(field: string, value: unknown): string {
+	const allowed = 'Use the ID as text, e.g. "ou_7dab8a3d3cdcc9da365777c7ad535d62".';
+	if (typeof value === 'number' || typeof value === 'bigint') return parseId(field, value);
+	required(field, value, allowed);
+	if (typeof value !== 'string') throw new InvalidInputError(field, value, allowed);
+	const text = value.trim();
+	if (!/^[\w.:-]{1,128}$/.test(text)) throw new InvalidInputError(field, value, allowed);
 	return text;
 }
 

@@ -34,8 +34,6 @@ export interface FeishuResponse<T = unknown> {
 	msg: string;
 	data: T;
 	logId?: string;
-	/** How many HTTP attempts it took (retries, token refresh and rate-limit waits included). */
-	attempts: number;
 }
 
 export interface TransportSettings {
@@ -93,6 +91,8 @@ interface HttpAnswer {
 	body: unknown;
 }
 
+const MAX_RETRY_DELAY_MS = 30_000;
+
 /** Said when an attempt's outcome was never learned: the write may have been applied. */
 const MAY_HAVE_LANDED = '. An earlier attempt may have reached Feishu; its outcome is unknown.';
 
@@ -117,9 +117,6 @@ export class FeishuClient {
 	private readonly writePacer: SlidingWindowPacer;
 
 	private readonly readPacer: SlidingWindowPacer;
-
-	/** Token exchanges this client forced because Feishu refused the stored token. */
-	tokenRefreshes = 0;
 
 	constructor(
 		private readonly ctx: FeishuContext,
@@ -192,7 +189,7 @@ export class FeishuClient {
 			retriesLeft--;
 			uncertain = true;
 			await this.clock.sleep(retryDelay);
-			retryDelay *= 2;
+			retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS);
 			return true;
 		};
 
@@ -214,13 +211,12 @@ export class FeishuClient {
 			const logId = header(answer.headers, 'x-tt-logid');
 			const envelope = readEnvelope(answer.statusCode, answer.body, logId);
 			if (envelope?.code === 0 && answer.statusCode < 300) {
-				return { code: 0, msg: envelope.msg, data: envelope.data as T, logId: envelope.logId, attempts };
+				return { code: 0, msg: envelope.msg, data: envelope.data as T, logId: envelope.logId };
 			}
 
 			if (envelope && TOKEN_ERROR_CODES.has(envelope.code) && !refreshed) {
 				// Feishu says the stored token is dead (n8n only refreshes on 401): exchange once, then repeat.
 				refreshed = true;
-				this.tokenRefreshes++;
 				(await this.loadCredentials()).tenantAccessToken = '';
 				continue;
 			}

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { ASSESSMENT_RESULTS, PROBATION_STATUSES, toOptions } from '../../helpers/choices';
 import { toOutput } from '../../helpers/output';
-import { InvalidInputError, isBlank, parseChoice, parseDate, parseId, parseNumber } from '../../helpers/parse';
-import { departmentIdTypeOption, userIdTypeOption } from '../idTypes';
+import { InvalidInputError, isBlank, parseBoolean, parseChoice, parseDate, parseNumber } from '../../helpers/parse';
+import { DEFAULT_DEPARTMENT_ID_TYPE, DEFAULT_USER_ID_TYPE, departmentIdTypeOption, parseIdOfType, userIdTypeOption } from '../idTypes';
 import { OUTPUT_RENAMES, resolveGrade } from '../probationAssessment/fields';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
@@ -121,16 +121,21 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['probation'], operation: ['search'] } }, properties);
 
-function idList(field: string, value: unknown): string[] {
+function idList(field: string, value: unknown, idType: string): string[] {
 	const parts = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,\s;]+/) : [value];
-	return parts.filter((p) => !isBlank(p)).map((p) => parseId(field, p));
+	return parts.filter((p) => !isBlank(p)).map((p) => parseIdOfType(field, p, idType));
+}
+
+export interface IdTypes {
+	userIdType: string;
+	departmentIdType: string;
 }
 
 /** Checks the filters and builds Feishu's search body. Pure, so bad filters fail before any request. */
-export function searchBody(filters: IDataObject, grade: (value: unknown) => string): IDataObject {
+export function searchBody(filters: IDataObject, idTypes: IdTypes, grade: (value: unknown) => string): IDataObject {
 	const body: IDataObject = {};
-	if (!isBlank(filters.employmentIds)) body.employment_ids = idList('Employment IDs', filters.employmentIds);
-	if (!isBlank(filters.departmentIds)) body.department_ids = idList('Department IDs', filters.departmentIds);
+	if (!isBlank(filters.employmentIds)) body.employment_ids = idList('Employment IDs', filters.employmentIds, idTypes.userIdType);
+	if (!isBlank(filters.departmentIds)) body.department_ids = idList('Department IDs', filters.departmentIds, idTypes.departmentIdType);
 	for (const range of DATE_RANGES) {
 		const from = filters[`${range.name}From`];
 		const to = filters[`${range.name}To`];
@@ -150,6 +155,14 @@ export function searchBody(filters: IDataObject, grade: (value: unknown) => stri
 	return body;
 }
 
+function parseLimit(value: unknown): number {
+	const limit = parseNumber('Limit', value);
+	if (!Number.isInteger(limit) || limit < 1) {
+		throw new InvalidInputError('Limit', value, 'Use a whole number of 1 or more, or turn on Return All.');
+	}
+	return limit;
+}
+
 /** One output item per assessment, carrying what a following Update needs. */
 export function splitAssessments(probation: IDataObject): IDataObject[] {
 	const assessments = Array.isArray(probation.assessments) ? (probation.assessments as IDataObject[]) : [];
@@ -164,16 +177,19 @@ export function splitAssessments(probation: IDataObject): IDataObject[] {
 }
 
 async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : parseNumber('Limit', this.getNodeParameter('limit', itemIndex, 50));
+	const returnAll = parseBoolean('Return All', this.getNodeParameter('returnAll', itemIndex, false));
+	const limit = returnAll ? Infinity : parseLimit(this.getNodeParameter('limit', itemIndex, 50));
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const grades = isBlank(filters.finalAssessmentGrade) ? undefined : await run.grades();
-	const body = searchBody(filters, (value) => resolveGrade(value, grades));
-	const qs: IDataObject = {
-		user_id_type: (options.userIdType as string) || 'open_id',
-		department_id_type: (options.departmentIdType as string) || 'open_department_id',
+	const splitOut = isBlank(options.splitOutAssessments) ? false : parseBoolean('Split Out Assessments', options.splitOutAssessments);
+	const idTypes: IdTypes = {
+		userIdType: (options.userIdType as string) || DEFAULT_USER_ID_TYPE,
+		departmentIdType: (options.departmentIdType as string) || DEFAULT_DEPARTMENT_ID_TYPE,
 	};
+	const grades = isBlank(filters.finalAssessmentGrade) ? undefined : await run.grades();
+	const body = searchBody(filters, idTypes, (value) => resolveGrade(value, grades));
+	const qs: IDataObject = { user_id_type: idTypes.userIdType, department_id_type: idTypes.departmentIdType };
+	const seenTokens = new Set<string>();
 
 	const probations: IDataObject[] = [];
 	let pageToken: string | undefined;
@@ -188,10 +204,15 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 		});
 		for (const item of response.data?.items ?? []) probations.push(toOutput(item, OUTPUT_RENAMES) as IDataObject);
 		pageToken = response.data?.has_more && response.data.page_token ? response.data.page_token : undefined;
+		if (pageToken !== undefined && seenTokens.has(pageToken)) {
+			// Paging that goes round in circles would never end: stop and say so.
+			throw new NodeOperationError(this.getNode(), `Feishu returned the same page token twice while searching (${probations.length} probations read); stopped instead of looping`, { itemIndex });
+		}
+		if (pageToken !== undefined) seenTokens.add(pageToken);
 	} while (pageToken && probations.length < limit);
 
 	const found = probations.slice(0, limit);
-	return options.splitOutAssessments ? found.flatMap(splitAssessments) : found;
+	return splitOut ? found.flatMap(splitAssessments) : found;
 }
 
 export const search: Operation = { description, execute };

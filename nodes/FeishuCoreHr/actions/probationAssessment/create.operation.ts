@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { InvalidInputError, parseId } from '../../helpers/parse';
-import { userIdTypeOption } from '../idTypes';
+import { InvalidInputError } from '../../helpers/parse';
+import { DEFAULT_USER_ID_TYPE, parseIdOfType, userIdTypeOption } from '../idTypes';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
 import type { AssessmentInput } from './fields';
@@ -19,7 +19,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '7140964208476371111',
-		description: 'The employee on probation: their employment ID as text (about 19 digits), of the type set in Options → Employment ID Type. Probation → Search returns it.',
+		description: 'The employee on probation: their employment ID as text, of the type set in Options → Employment ID Type (Open ID such as ou_…, or the 19-digit CoreHR ID). Probation → Search returns it.',
 	},
 	{
 		displayName: 'Assessments',
@@ -47,7 +47,8 @@ export const description = updateDisplayOptions(
 );
 
 async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
-	const employmentId = parseId(EMPLOYMENT_ID_LABEL, this.getNodeParameter('employmentId', itemIndex));
+	const userIdType = (this.getNodeParameter('options.userIdType', itemIndex, DEFAULT_USER_ID_TYPE) as string) || DEFAULT_USER_ID_TYPE;
+	const employmentId = parseIdOfType(EMPLOYMENT_ID_LABEL, this.getNodeParameter('employmentId', itemIndex), userIdType);
 	const entries = (this.getNodeParameter('assessments.assessment', itemIndex, []) as IDataObject[]) ?? [];
 	if (!Array.isArray(entries) || entries.length === 0) {
 		throw new InvalidInputError('Assessments', entries, 'Add at least one assessment.', 'is empty');
@@ -59,20 +60,22 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 			return parseAssessment(raw, grades);
 		} catch (error) {
 			if (error instanceof InvalidInputError) {
-				throw new InvalidInputError(`Assessment ${n + 1}: ${error.field}`, error.value, error.allowed);
+				throw new InvalidInputError(`Assessment ${n + 1}: ${error.field}`, error.value, error.allowed, error.reason);
 			}
 			throw error;
 		}
 	});
-	const userIdType = this.getNodeParameter('options.userIdType', itemIndex, 'open_id') as string;
+	const write = {
+		method: 'POST' as const,
+		path: ASSESSMENTS_PATH,
+		body: { employment_id: employmentId, assessments: inputs.map(toWireAssessment) },
+	};
 	// Creating is not idempotent: the client token makes a retried request create nothing twice.
-	const clientToken = run.clientToken(itemIndex, 'create');
+	const clientToken = run.clientToken(itemIndex, write);
 
 	const response = await run.client.request<{ assessment_ids?: unknown }>({
-		method: 'POST',
-		path: ASSESSMENTS_PATH,
+		...write,
 		qs: { client_token: clientToken, user_id_type: userIdType },
-		body: { employment_id: employmentId, assessments: inputs.map(toWireAssessment) },
 		itemIndex,
 	});
 	const ids = Array.isArray(response.data?.assessment_ids) ? response.data.assessment_ids.map(String) : [];

@@ -28,8 +28,6 @@ export interface AssessmentInput {
 	assessmentDetail?: string;
 }
 
-export type OptionalAssessmentField = Exclude<keyof AssessmentInput, 'assessmentStatus' | 'isFinalAssessment'>;
-
 export const FIELD_LABELS: Record<keyof AssessmentInput, string> = {
 	assessmentStatus: 'Assessment Status',
 	isFinalAssessment: 'Is Final Assessment',

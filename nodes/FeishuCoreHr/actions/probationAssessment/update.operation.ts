@@ -28,15 +28,10 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 		isFinalAssessment: this.getNodeParameter('isFinalAssessment', itemIndex),
 	};
 	const input = parseAssessment(raw, needsGrades(raw) ? await run.grades() : undefined);
-	const clientToken = run.clientToken(itemIndex, 'update');
+	const write = { method: 'PATCH' as const, path: assessmentPath(assessmentId), body: toWireAssessment(input) };
+	const clientToken = run.clientToken(itemIndex, write);
 
-	const response = await run.client.request({
-		method: 'PATCH',
-		path: assessmentPath(assessmentId),
-		qs: { client_token: clientToken },
-		body: toWireAssessment(input),
-		itemIndex,
-	});
+	const response = await run.client.request({ ...write, qs: { client_token: clientToken }, itemIndex });
 	return [{ assessmentId, updated: true, ...input, clientToken, ...writeResult(response) }];
 }
 
