@@ -4,22 +4,17 @@
  * bad rows. The bookkeeping must still come out exact.
  */
 import type { Emulator } from '../emulator';
-import { startEmulator } from '../emulator';
 import type { MemoryCredentialsHelper } from '../harness/n8nCore';
-import { checkOutcome, freshCredentials, onRequest, patchesFor, rowsFor, settle, snapshot, timedRun, updateParameters } from '../harness/updateRun';
+import { checkOutcome, onRequest, patchesFor, rowsFor, settle, snapshot, timedRun, updateParameters, withEmulator } from '../harness/updateRun';
 
 const HANG_GUARD_MS = 45_000;
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;
 
-beforeAll(async () => {
-	emulator = await startEmulator({ seed: 0 });
-});
-afterAll(async () => await emulator.close());
-beforeEach(() => {
-	emulator.reset(0);
-	credentials = freshCredentials(emulator);
+withEmulator((e, c) => {
+	emulator = e;
+	credentials = c;
 });
 
 const only = (id: string) => ({ match: { path: id } });

@@ -2,20 +2,15 @@
  * What is retried and what is not, and the client token that makes a retry safe.
  */
 import type { Emulator } from '../emulator';
-import { startEmulator } from '../emulator';
 import type { MemoryCredentialsHelper } from '../harness/n8nCore';
-import { checkOutcome, freshCredentials, patchesFor, rowsFor, snapshot, timedRun, updateParameters } from '../harness/updateRun';
+import { checkOutcome, patchesFor, rowsFor, snapshot, timedRun, updateParameters, withEmulator } from '../harness/updateRun';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;
 
-beforeAll(async () => {
-	emulator = await startEmulator({ seed: 0 });
-});
-afterAll(async () => await emulator.close());
-beforeEach(() => {
-	emulator.reset(0);
-	credentials = freshCredentials(emulator);
+withEmulator((e, c) => {
+	emulator = e;
+	credentials = c;
 });
 
 const only = (id: string) => ({ match: { path: id } });

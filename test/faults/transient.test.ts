@@ -6,10 +6,9 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { Emulator } from '../emulator';
-import { startEmulator } from '../emulator';
 import type { MemoryCredentialsHelper } from '../harness/n8nCore';
 import type { Outcome, Row, TimedRun } from '../harness/updateRun';
-import { checkOutcome, freshCredentials, patchesFor, rowsFor, settle, snapshot, timedRun, updateParameters } from '../harness/updateRun';
+import { checkOutcome, patchesFor, rowsFor, settle, snapshot, timedRun, updateParameters, withEmulator } from '../harness/updateRun';
 
 const ROWS = 200;
 /** A hang guard, not a benchmark: each run below needs a few seconds. */
@@ -18,13 +17,9 @@ const HANG_GUARD_MS = 30_000;
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;
 
-beforeAll(async () => {
-	emulator = await startEmulator({ seed: 0 });
-});
-afterAll(async () => await emulator.close());
-beforeEach(() => {
-	emulator.reset(0);
-	credentials = freshCredentials(emulator);
+withEmulator((e, c) => {
+	emulator = e;
+	credentials = c;
 });
 
 interface Scenario {

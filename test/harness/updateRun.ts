@@ -6,6 +6,7 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { AssessmentRecord, Emulator, RequestLogEntry } from '../emulator';
+import { startEmulator } from '../emulator';
 import type { WorkflowRun } from './n8nCore';
 import { CREDENTIAL_ID, MemoryCredentialsHelper, runFeishu } from './n8nCore';
 import { leakedSecrets, secretsOf } from './secrets';
@@ -86,6 +87,22 @@ export function freshCredentials(emulator: Emulator, overrides: IDataObject = {}
 	const credentials = new MemoryCredentialsHelper();
 	credentials.set(CREDENTIAL_ID, { domain: 'custom', baseUrl: emulator.url, ...emulator.defaultApp, ...overrides });
 	return credentials;
+}
+
+/**
+ * One emulator per test file, reset before each test with fresh credentials for it: `use`
+ * receives both, so a file keeps its own `emulator` / `credentials` variables.
+ */
+export function withEmulator(use: (emulator: Emulator, credentials: MemoryCredentialsHelper) => void, seed = 0): void {
+	let emulator: Emulator | undefined;
+	beforeAll(async () => {
+		emulator = await startEmulator({ seed });
+	});
+	afterAll(async () => await emulator?.close());
+	beforeEach(() => {
+		emulator!.reset(seed);
+		use(emulator!, freshCredentials(emulator!));
+	});
 }
 
 export interface TimedRun extends WorkflowRun {

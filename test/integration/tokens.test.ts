@@ -3,10 +3,9 @@
  * and a refresh when Feishu answers an expired token with HTTP 400 / 99991663 (never 401).
  */
 import type { Emulator } from '../emulator';
-import { startEmulator } from '../emulator';
 import type { MemoryCredentialsHelper } from '../harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../harness/secrets';
-import { allPatches, freshCredentials, onRequest, patchesFor, timedRun, updateParameters } from '../harness/updateRun';
+import { allPatches, onRequest, patchesFor, timedRun, updateParameters, withEmulator } from '../harness/updateRun';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;
@@ -23,13 +22,9 @@ async function run(ids: string[]) {
 
 const bearerOf = (entry: { headers: Record<string, unknown> }) => String(entry.headers.authorization);
 
-beforeAll(async () => {
-	emulator = await startEmulator({ seed: 0 });
-});
-afterAll(async () => await emulator.close());
-beforeEach(() => {
-	emulator.reset(0);
-	credentials = freshCredentials(emulator);
+withEmulator((e, c) => {
+	emulator = e;
+	credentials = c;
 });
 afterEach(() => {
 	expect(leakedSecrets(runs.splice(0), secretsOf(emulator))).toEqual([]);
