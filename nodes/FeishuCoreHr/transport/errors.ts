@@ -29,7 +29,7 @@ const HINTS: Record<number, string> = {
 	1160006: 'A required value is empty.',
 	1161025: 'The assessment feature is already in the requested state.',
 	99992402: 'Feishu refused a field value; see the field details below.',
-	99991400: 'Feishu\'s rate limit was hit: the update call allows 100 requests per minute per app, shared by every workflow using it. Lower "Max Requests per Minute", split the run, or raise "Max Rate-Limit Wait".',
+	99991400: 'Feishu\'s rate limit was hit: writes allow 100 requests per minute per app (search 50 per second), shared by every workflow using the app. Lower "Max Requests per Minute", split the run, or raise "Max Rate-Limit Wait".',
 };
 
 export function hintFor(code: number): string | undefined {

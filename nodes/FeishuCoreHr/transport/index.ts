@@ -231,7 +231,8 @@ export class FeishuClient {
 					await this.clock.sleep(wait);
 					continue;
 				}
-				throw this.apiError(request, envelope ?? this.notFeishu(answer, logId), attempts, uncertain,
+				// A 429 without Feishu's body is still Feishu's rate limit: give it that code and hint.
+				throw this.apiError(request, envelope ?? { ...this.notFeishu(answer, logId), code: RATE_LIMIT_CODE, msg: 'too many requests' }, attempts, uncertain,
 					`Feishu's rate limit was still hit after waiting ${Math.round(rateLimitWaited / 1000)} s`);
 			}
 

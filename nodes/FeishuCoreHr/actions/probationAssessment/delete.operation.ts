@@ -28,7 +28,14 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 		// the record gone. That is the outcome asked for, not a failure.
 		const details = error instanceof NodeApiError ? (error.errorResponse as IDataObject | undefined) : undefined;
 		if (details?.code === NOT_FOUND && details.uncertainEarlierAttempt === true) {
-			return [{ assessmentId, deleted: true, alreadyDeleted: true, code: 0, msg: 'deleted by an earlier attempt', logId: details.logId ?? null }];
+			return [{
+				assessmentId,
+				deleted: true,
+				alreadyDeleted: true,
+				code: 0,
+				msg: 'not found after an earlier attempt whose answer was lost: taken as deleted by that attempt',
+				logId: details.logId ?? null,
+			}];
 		}
 		throw error;
 	}
