@@ -3,6 +3,8 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Emulator, EmulatorOptions } from '../test/emulator';
 import { startEmulator } from '../test/emulator';
+import type { N8nInstance } from '../test/e2e/n8n';
+import { buildWorkflow, manualTrigger } from '../test/e2e/n8n';
 import { CREDENTIAL_ID, MemoryCredentialsHelper } from '../test/harness/n8nCore';
 
 export const NODE_NAME = 'Feishu CoreHR';
@@ -28,6 +30,33 @@ export function updateParameters(options: IDataObject = {}): INodeParameters {
 }
 
 /** A benchmark emulator: no rate limit and no request log unless asked. */
+export const BENCH_WORKFLOW_ID = 'benchUpdate';
+
+/** Into a real n8n: a credential for the emulator and Start → Rows (raw JSON) → Split Out → Feishu CoreHR. */
+export async function importBenchWorkflow(instance: N8nInstance, emulator: Emulator, ids: string[]): Promise<void> {
+	const credential = { id: 'benchCred1', name: 'Feishu (bench)' };
+	await instance.importCredentials([
+		{ ...credential, type: 'feishuCoreHrApi', data: { domain: 'custom', baseUrl: emulator.url, ...emulator.defaultApp } },
+	]);
+	await instance.importWorkflows([
+		buildWorkflow({
+			id: BENCH_WORKFLOW_ID,
+			nodes: [
+				manualTrigger(),
+				{ name: 'Rows', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows: rows(ids) }), options: {} } },
+				{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'rows', options: {} } },
+				{
+					name: NODE_NAME,
+					type: 'CUSTOM.feishuCoreHr',
+					typeVersion: 1,
+					parameters: updateParameters({ maxRequestsPerMinute: 0 }),
+					credentials: { feishuCoreHrApi: credential },
+				},
+			],
+		}),
+	]);
+}
+
 export async function benchEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
 	return await startEmulator({ seed: 0, writeRateLimit: null, logRequests: false, ...options });
 }

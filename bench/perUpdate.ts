@@ -10,9 +10,9 @@ import * as path from 'node:path';
 
 import type { Emulator } from '../test/emulator';
 import type { N8nInstall } from '../test/e2e/n8n';
-import { buildWorkflow, ensureN8n, manualTrigger, N8nInstance, nodeOutput, nodeRuns, REPO_ROOT, summarizeRun } from '../test/e2e/n8n';
+import { ensureN8n, N8nInstance, nodeOutput, nodeRuns, REPO_ROOT, summarizeRun } from '../test/e2e/n8n';
 import { runFeishu } from '../test/harness/n8nCore';
-import { failedItems, fixed, freshCredentials, line, NODE_NAME, rows, updateParameters, WIRE_BODY } from './common';
+import { BENCH_WORKFLOW_ID, failedItems, fixed, freshCredentials, importBenchWorkflow, line, NODE_NAME, rows, updateParameters, WIRE_BODY } from './common';
 
 interface LoopResult {
 	ms: number;
@@ -119,37 +119,13 @@ export async function n8nCost(emulator: Emulator, version: string, updates: numb
 	const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'feishu-bench-loop-'));
 	try {
 		const ids = emulator.seedAssessments(updates);
-		await instance.importCredentials([
-			{ id: 'benchCred1', name: 'Feishu (bench)', type: 'feishuCoreHrApi', data: { domain: 'custom', baseUrl: emulator.url, ...emulator.defaultApp } },
-		]);
-		await instance.importWorkflows([
-			buildWorkflow({
-				id: 'benchUpdate',
-				nodes: [
-					manualTrigger(),
-					{
-						name: 'Rows',
-						type: 'n8n-nodes-base.set',
-						typeVersion: 3.4,
-						parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows: rows(ids) }), options: {} },
-					},
-					{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'rows', options: {} } },
-					{
-						name: NODE_NAME,
-						type: 'CUSTOM.feishuCoreHr',
-						typeVersion: 1,
-						parameters: updateParameters({ maxRequestsPerMinute: 0 }),
-						credentials: { feishuCoreHrApi: { id: 'benchCred1', name: 'Feishu (bench)' } },
-					},
-				],
-			}),
-		]);
+		await importBenchWorkflow(instance, emulator, ids);
 		const node: number[] = [];
 		const whole: number[] = [];
 		const bare: number[] = [];
 		let failed = 0;
 		for (let round = 0; round < rounds; round++) {
-			const res = await instance.execute('benchUpdate');
+			const res = await instance.execute(BENCH_WORKFLOW_ID);
 			const task = nodeRuns(res.run, NODE_NAME)[0];
 			const output = nodeOutput(res.run, NODE_NAME);
 			const bad = failedItems(updates, output.map((json) => ({ json: json as Record<string, never> })));

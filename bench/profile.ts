@@ -13,9 +13,9 @@ import { Session } from 'node:inspector';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { buildWorkflow, ensureN8n, manualTrigger, N8nInstance, nodeOutput, REPO_ROOT } from '../test/e2e/n8n';
+import { ensureN8n, N8nInstance, nodeOutput, REPO_ROOT } from '../test/e2e/n8n';
 import { runFeishu } from '../test/harness/n8nCore';
-import { benchEmulator, freshCredentials, NODE_NAME, rows, updateParameters } from './common';
+import { BENCH_WORKFLOW_ID, benchEmulator, freshCredentials, importBenchWorkflow, NODE_NAME, rows, updateParameters } from './common';
 
 interface CallFrame {
 	functionName: string;
@@ -156,27 +156,8 @@ async function profileN8n(version: string, updates: number, dir: string): Promis
 	const instance = new N8nInstance({ ...install, nodeBin: wrapper }, { extensionPackages: [REPO_ROOT], timeoutMs: 600_000 });
 	try {
 		const ids = emulator.seedAssessments(updates);
-		await instance.importCredentials([
-			{ id: 'benchCred1', name: 'Feishu (bench)', type: 'feishuCoreHrApi', data: { domain: 'custom', baseUrl: emulator.url, ...emulator.defaultApp } },
-		]);
-		await instance.importWorkflows([
-			buildWorkflow({
-				id: 'benchUpdate',
-				nodes: [
-					manualTrigger(),
-					{ name: 'Rows', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows: rows(ids) }), options: {} } },
-					{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'rows', options: {} } },
-					{
-						name: NODE_NAME,
-						type: 'CUSTOM.feishuCoreHr',
-						typeVersion: 1,
-						parameters: updateParameters({ maxRequestsPerMinute: 0 }),
-						credentials: { feishuCoreHrApi: { id: 'benchCred1', name: 'Feishu (bench)' } },
-					},
-				],
-			}),
-		]);
-		const res = await instance.execute('benchUpdate');
+		await importBenchWorkflow(instance, emulator, ids);
+		const res = await instance.execute(BENCH_WORKFLOW_ID);
 		if (res.exitCode !== 0 || nodeOutput(res.run, NODE_NAME).length !== updates) {
 			throw new Error(`n8n ${version} run failed (exit ${res.exitCode}):\n${res.stderr.slice(-2000)}`);
 		}
