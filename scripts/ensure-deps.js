@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test` and `npm run demo` must work on a fresh clone: install the locked dev dependencies
+// `npm test` and `npm run demo` must work on a fresh clone (they call this first; not as pre-scripts,
+// which the project's ignore-scripts setting skips): install the locked dev dependencies
 // first when they are missing or older than the lockfile. Plain JS: it runs before anything is installed.
 const { existsSync, statSync } = require('fs');
 const { execSync } = require('child_process');
