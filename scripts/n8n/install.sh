@@ -25,6 +25,8 @@ XLSX_OVERRIDE="0.18.5"
 MARKER=".install-complete"
 
 log() { printf '[n8n-install] %s\n' "$*" >&2; }
+
+source "$(dirname "${BASH_SOURCE[0]}")/clean-npm-env.sh"
 die() { printf '[n8n-install] ERROR: %s\n' "$*" >&2; exit 1; }
 
 [[ $# -eq 1 && -n "$1" ]] || die "usage: $0 <n8n version, e.g. 1.123.0 or 2.41.0>"
@@ -198,20 +200,40 @@ EOF
   done
   if (( ${#mods[@]} )); then
     # prebuild-install would try GitHub first; skip straight to a source build
-    PATH="$RUN_NODE_DIR:$PATH" npm_config_build_from_source=true npm_in "$tmp" rebuild "${mods[@]}" --nodedir="$NODEDIR"
+    # --ignore-scripts=false and --nodedir on the command line beat any npmrc (user or global).
+    PATH="$RUN_NODE_DIR:$PATH" npm_config_build_from_source=true \
+      npm_in "$tmp" rebuild "${mods[@]}" --ignore-scripts=false --nodedir="$NODEDIR" \
+      || die "npm rebuild ${mods[*]} failed (a C++ toolchain, python3 and make are needed); see the lines above"
   fi
-  # sanity checks: native modules load, CLI starts
+  # npm can report success and still leave no binary: only loading the modules proves the build.
   (cd "$tmp" && PATH="$RUN_NODE_DIR:$PATH" "$RUN_NODE" -e '
     const path = require("path");
     const n8nDir = path.dirname(require.resolve("n8n/package.json"));
     const req = require("module").createRequire(path.join(n8nDir, "package.json"));
-    require(req.resolve("sqlite3")); console.error("[n8n-install] sqlite3 loads");
-    try { req.resolve("isolated-vm"); } catch { process.exit(0); }
-    require(req.resolve("isolated-vm")); console.error("[n8n-install] isolated-vm loads");
-  ') >&2
+    for (const name of ["sqlite3", "isolated-vm"]) {
+      let file;
+      try { file = req.resolve(name); } catch { continue; }
+      try { require(file); } catch (e) {
+        console.error(`[n8n-install] ERROR: ${name} does not load with node ${process.version}: ${String(e.message).split("\n")[0]}`);
+        process.exit(1);
+      }
+      console.error(`[n8n-install] ${name} loads`);
+    }
+  ') >&2 || die "a native module of n8n $VERSION was not built; the install is not marked complete"
   local got
   got="$(cd "$tmp" && PATH="$RUN_NODE_DIR:$PATH" N8N_DIAGNOSTICS_ENABLED=false "$RUN_NODE" node_modules/n8n/bin/n8n --version 2>/dev/null | tail -n1)"
   [[ "$got" == *"$VERSION"* ]] || die "n8n --version printed '$got', expected $VERSION"
+  # The real proof: n8n opens its SQLite database and runs its migrations in a throwaway folder.
+  local probe; probe="$(mktemp -d)"
+  if ! (cd "$tmp" && PATH="$RUN_NODE_DIR:$PATH" N8N_USER_FOLDER="$probe" N8N_DIAGNOSTICS_ENABLED=false \
+        N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS=false N8N_ENCRYPTION_KEY=install-probe \
+        "$RUN_NODE" node_modules/n8n/bin/n8n list:workflow >"$probe.log" 2>&1); then
+    tail -n 20 "$probe.log" >&2
+    rm -rf "$probe" "$probe.log"
+    die "n8n $VERSION does not start (its database could not be opened); the install is not marked complete"
+  fi
+  rm -rf "$probe" "$probe.log"
+  log "n8n $VERSION starts and opens its database"
   printf 'N8N_VERSION=%s\nNODE_BIN=%s\nNODE_VERSION=%s\nINSTALLED_AT=%s\n' \
     "$VERSION" "$RUN_NODE" "$("$RUN_NODE" -v)" "$(date -u +%FT%TZ)" >"$tmp/$MARKER"
   mv "$tmp" "$N8N_DIR"
