@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { FEISHU_CREDENTIAL_NAME } from '../../credentials/FeishuCoreHrApi.credentials';
 import { operations } from './actions/operations';
 import { router } from './actions/router';
+import { searchEmployees } from './methods/listSearch';
 import { getAssessmentGrades } from './methods/loadOptions';
 
 export class FeishuCoreHr implements INodeType {
@@ -11,7 +12,9 @@ export class FeishuCoreHr implements INodeType {
 		name: 'feishuCoreHr',
 		icon: { light: 'file:feishu.svg', dark: 'file:feishu.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 2: Update keeps the final flag unless told otherwise, and finds assessments by employee.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Write probation assessment results into Feishu / Lark CoreHR',
 		defaults: { name: 'Feishu CoreHR' },
@@ -89,7 +92,7 @@ export class FeishuCoreHr implements INodeType {
 		],
 	};
 
-	methods = { loadOptions: { getAssessmentGrades } };
+	methods = { loadOptions: { getAssessmentGrades }, listSearch: { searchEmployees } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

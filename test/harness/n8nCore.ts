@@ -201,6 +201,8 @@ export interface NodeSpec {
 	parameters: INodeParameters;
 	continueOnFail?: boolean;
 	credentials?: boolean;
+	/** The node's version in the workflow (default 1, as workflows saved before version 2 have). */
+	typeVersion?: number;
 }
 
 export interface WorkflowRun {
@@ -235,7 +237,7 @@ export async function runChain(
 			id: `node-${i}`,
 			name: spec.name,
 			type: spec.type,
-			typeVersion: 1,
+			typeVersion: spec.typeVersion ?? 1,
 			position: [200 * (i + 1), 0],
 			parameters: spec.parameters,
 			continueOnFail: spec.continueOnFail,
@@ -275,10 +277,10 @@ export async function runFeishu(
 	credentials: MemoryCredentialsHelper,
 	items: IDataObject[],
 	parameters: INodeParameters,
-	options: { continueOnFail?: boolean; executionId?: string } = {},
+	options: { continueOnFail?: boolean; executionId?: string; typeVersion?: number } = {},
 ): Promise<WorkflowRun & { items: INodeExecutionData[] }> {
 	const result = await runChain(credentials, items, [
-		{ name: 'Feishu CoreHR', type: FEISHU_NODE_TYPE, parameters, continueOnFail: options.continueOnFail },
+		{ name: 'Feishu CoreHR', type: FEISHU_NODE_TYPE, parameters, continueOnFail: options.continueOnFail, typeVersion: options.typeVersion },
 	], options);
 	return { ...result, items: result.outputs['Feishu CoreHR'] ?? [] };
 }

@@ -5,6 +5,7 @@ import { deriveClientToken, requestKey } from '../helpers/clientToken';
 import type { GradeOption } from '../helpers/grades';
 import { InvalidInputError } from '../helpers/parse';
 import { FeishuClient } from '../transport';
+import { Directory, LookupError } from './directory';
 import { fetchGradeOptions } from './gradeOptions';
 import { operations } from './operations';
 import { transportSettings } from './requestOptions';
@@ -20,6 +21,9 @@ function toNodeError(this: IExecuteFunctions, error: unknown, itemIndex: number)
 		return new NodeOperationError(this.getNode(), `${itemLabel(itemIndex)}: ${error.message} Nothing was sent to Feishu for this item.`, {
 			itemIndex,
 		});
+	}
+	if (error instanceof LookupError) {
+		return new NodeOperationError(this.getNode(), `${itemLabel(itemIndex)}: ${error.message} Nothing was written for this item.`, { itemIndex });
 	}
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.message = `${itemLabel(itemIndex)}: ${error.message}`;
@@ -55,6 +59,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const run: RunContext = {
 		client,
+		directory: new Directory(client),
 		grades: async () => {
 			// Unreadable list (e.g. no metadata scope): the grade is then sent as given.
 			grades ??= fetchGradeOptions(client).catch(() => undefined);
@@ -80,6 +85,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	};
 
 	const cancelled = () => this.getExecutionCancelSignal?.()?.aborted === true;
+	await operation.prepare?.call(this, items.length, run);
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		if (cancelled()) throw new NodeOperationError(this.getNode(), `The execution was cancelled before ${itemLabel(itemIndex)}`);

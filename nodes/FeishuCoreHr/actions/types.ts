@@ -2,10 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { GradeOption } from '../helpers/grades';
 import type { FeishuClient } from '../transport';
+import type { Directory } from './directory';
 
 /** What the router gives every operation for one run of the node. */
 export interface RunContext {
 	client: FeishuClient;
+	/** The run's batched, cached lookups of employees and their probations. */
+	directory: Directory;
 	/** The tenant's open grade options, fetched at most once per run; undefined if unreadable. */
 	grades(): Promise<GradeOption[] | undefined>;
 	/**
@@ -18,6 +21,8 @@ export interface RunContext {
 export interface Operation {
 	/** Parameters of this operation, already limited to it by displayOptions. */
 	description: INodeProperties[];
+	/** Looks at every item before the first is executed, e.g. to batch lookups. Must not fail for one bad item. */
+	prepare?(this: IExecuteFunctions, itemCount: number, run: RunContext): Promise<void>;
 	/** Turns one input item into output JSON (several for list operations). */
 	execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]>;
 }

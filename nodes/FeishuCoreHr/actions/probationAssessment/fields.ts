@@ -60,6 +60,40 @@ export const finalProperty: INodeProperties = {
 	description: 'Whether this is the final assessment of the probation (its result then counts as the probation outcome). Text "true"/"false" is accepted.',
 };
 
+/**
+ * Version 2: the final flag is kept as Feishu holds it unless the user says otherwise. Version 1
+ * sent false by default, which silently demoted final assessments (Feishu requires the field).
+ */
+export const finalChoiceProperty: INodeProperties = {
+	displayName: FIELD_LABELS.isFinalAssessment,
+	name: 'isFinalAssessment',
+	type: 'options',
+	options: [
+		{ name: 'Keep Current Value', value: 'keep', description: 'Read from Feishu and sent back unchanged' },
+		{ name: 'Yes', value: 'true', description: 'This assessment\'s result is the probation\'s final one' },
+		{ name: 'No', value: 'false' },
+	],
+	default: 'keep',
+	description: 'Whether this is the final assessment of the probation. An expression may give true/false, yes/no, 是/否, or an empty value to keep the current one.',
+};
+
+const KEEP_WORDS = ['keep', 'keep current', 'keep current value', 'unchanged', '不变', '保持'];
+
+/** Version 2's final flag: true or false as given, undefined for "keep the current value" (also a blank cell). */
+export function parseFinalChoice(value: unknown): boolean | undefined {
+	if (isBlank(value)) return undefined;
+	if (typeof value === 'string' && KEEP_WORDS.includes(value.trim().toLowerCase())) return undefined;
+	try {
+		return parseBoolean(FIELD_LABELS.isFinalAssessment, value);
+	} catch {
+		throw new InvalidInputError(
+			FIELD_LABELS.isFinalAssessment,
+			value,
+			'Allowed: Keep Current Value (keep, or an empty value); Yes (true, yes, 1, 是); No (false, no, 0, 否).',
+		);
+	}
+}
+
 /** Optional fields, as the entries of a collection. */
 export const optionalAssessmentProperties: INodeProperties[] = [
 	{
@@ -144,9 +178,15 @@ export function resolveGrade(value: unknown, options: readonly GradeOption[] | u
  * spreadsheet). Blank optional fields count as not given.
  */
 export function parseAssessment(raw: IDataObject, grades?: readonly GradeOption[]): AssessmentInput {
-	const input: AssessmentInput = {
+	return { ...parseAssessmentChanges(raw, grades), isFinalAssessment: parseBoolean(FIELD_LABELS.isFinalAssessment, raw.isFinalAssessment) };
+}
+
+/** Everything but the final flag, which version 2 of Update may take from Feishu. */
+export type AssessmentChanges = Omit<AssessmentInput, 'isFinalAssessment'>;
+
+export function parseAssessmentChanges(raw: IDataObject, grades?: readonly GradeOption[]): AssessmentChanges {
+	const input: AssessmentChanges = {
 		assessmentStatus: parseChoice(FIELD_LABELS.assessmentStatus, raw.assessmentStatus, ASSESSMENT_STATUSES),
-		isFinalAssessment: parseBoolean(FIELD_LABELS.isFinalAssessment, raw.isFinalAssessment),
 	};
 	if (!isBlank(raw.assessmentResult)) {
 		input.assessmentResult = parseChoice(FIELD_LABELS.assessmentResult, raw.assessmentResult, ASSESSMENT_RESULTS);

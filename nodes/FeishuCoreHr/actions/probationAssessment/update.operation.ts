@@ -1,16 +1,76 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { parseId } from '../../helpers/parse';
+import type { EmployeeRef } from '../../helpers/employee';
+import { parseEmployeeRef, parseEmploymentId } from '../../helpers/employee';
+import { InvalidInputError, isBlank, parseChoice, parseId } from '../../helpers/parse';
+import type { EmployeeFound } from '../directory';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
-import { additionalFieldsProperty, finalProperty, needsGrades, parseAssessment, statusProperty, toWireAssessment } from './fields';
-import { ASSESSMENT_ID_LABEL, assessmentIdProperty, assessmentPath, clientTokenOption, writeResult } from './shared';
+import type { AssessmentChanges, AssessmentInput } from './fields';
+import {
+	FIELD_LABELS,
+	additionalFieldsProperty,
+	finalChoiceProperty,
+	finalProperty,
+	needsGrades,
+	parseAssessment,
+	parseAssessmentChanges,
+	parseFinalChoice,
+	statusProperty,
+	toWireAssessment,
+} from './fields';
+import { ASSESSMENT_ID_LABEL, ASSESSMENTS_PATH, assessmentIdProperty, assessmentPath, clientTokenOption, writeResult } from './shared';
+import type { WhichAssessment } from './target';
+import { WHICH_ASSESSMENT_OPTIONS, describeEmployee, findAssessment, pickAssessment, pickEmployment, pickProbation } from './target';
+import { EMPLOYEE_LABEL, employeeLocatorProperty, lookupEmployee } from './employeeTarget';
+
+const V1 = { '@version': [1] };
+const V2 = { '@version': [{ _cnd: { gte: 2 } }] };
+const BY_EMPLOYEE = { ...V2, assessmentBy: ['employee'] };
+const BY_ID = { ...V2, assessmentBy: ['assessmentId'] };
+
+const EMPLOYMENT_ID_LABEL = 'Employment ID';
+const WHICH_LABEL = 'Which Assessment';
 
 const properties: INodeProperties[] = [
-	assessmentIdProperty,
+	{ ...assessmentIdProperty, displayOptions: { show: V1 } },
+	{
+		displayName: 'Find Assessment By',
+		name: 'assessmentBy',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Employee', value: 'employee', description: 'Employee number, work email or employment ID: the node finds the assessment' },
+			{ name: 'Assessment ID', value: 'assessmentId', description: 'The assessment\'s own ID, e.g. from Probation → Search' },
+		],
+		default: 'employee',
+		displayOptions: { show: V2 },
+	},
+	{ ...employeeLocatorProperty, displayOptions: { show: BY_EMPLOYEE } },
+	{
+		displayName: WHICH_LABEL,
+		name: 'whichAssessment',
+		type: 'options',
+		options: WHICH_ASSESSMENT_OPTIONS,
+		default: 'final',
+		description: 'Which assessment of the employee\'s probation to update; when it is not clear, the row is refused and nothing is written',
+		displayOptions: { show: BY_EMPLOYEE },
+	},
+	{ ...assessmentIdProperty, displayOptions: { show: BY_ID } },
+	{
+		displayName: EMPLOYMENT_ID_LABEL,
+		name: 'employmentId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $json.employmentId }}',
+		description: 'The employee the assessment belongs to (CoreHR ID or Open ID). Needed to keep the final flag; when given, the node also checks the assessment is theirs.',
+		hint: 'Probation → Search with Split Out Assessments outputs it as employmentId',
+		displayOptions: { show: BY_ID },
+	},
 	statusProperty,
-	finalProperty,
+	{ ...finalProperty, displayOptions: { show: V1 } },
+	{ ...finalChoiceProperty, displayOptions: { show: V2 } },
 	additionalFieldsProperty,
 	optionsProperty(clientTokenOption),
 ];
@@ -20,19 +80,145 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
-	const assessmentId = parseId(ASSESSMENT_ID_LABEL, this.getNodeParameter('assessmentId', itemIndex));
-	const raw: IDataObject = {
+function rawFields(this: IExecuteFunctions, itemIndex: number): IDataObject {
+	return {
 		...(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
 		assessmentStatus: this.getNodeParameter('assessmentStatus', itemIndex),
 		isFinalAssessment: this.getNodeParameter('isFinalAssessment', itemIndex),
 	};
-	const input = parseAssessment(raw, needsGrades(raw) ? await run.grades() : undefined);
-	const write = { method: 'PATCH' as const, path: assessmentPath(assessmentId), body: toWireAssessment(input) };
-	const clientToken = run.clientToken(itemIndex, write);
-
-	const response = await run.client.request({ ...write, qs: { client_token: clientToken }, itemIndex });
-	return [{ assessmentId, updated: true, ...input, clientToken, ...writeResult(response) }];
 }
 
-export const update: Operation = { description, execute };
+/** Everything version 2 reads from one item, checked before any request. */
+interface UpdateRequest {
+	changes: AssessmentChanges;
+	/** undefined: keep the value Feishu holds. */
+	final: boolean | undefined;
+	byEmployee?: { ref: EmployeeRef; which: WhichAssessment };
+	byId?: { assessmentId: string; employment?: { id: string; idType: string } };
+}
+
+async function readRequest(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<UpdateRequest> {
+	const raw = rawFields.call(this, itemIndex);
+	const changes = parseAssessmentChanges(raw, needsGrades(raw) ? await run.grades() : undefined);
+	const final = parseFinalChoice(raw.isFinalAssessment);
+	if (this.getNodeParameter('assessmentBy', itemIndex) === 'employee') {
+		const locator = this.getNodeParameter('employee', itemIndex) as { mode?: string; value?: unknown };
+		const ref = parseEmployeeRef(EMPLOYEE_LABEL, String(locator?.mode ?? ''), locator?.value);
+		const which = parseChoice(WHICH_LABEL, this.getNodeParameter('whichAssessment', itemIndex), WHICH_ASSESSMENT_OPTIONS.map((o) => ({ ...o, aliases: [] })));
+		return { changes, final, byEmployee: { ref, which } };
+	}
+	const assessmentId = parseId(ASSESSMENT_ID_LABEL, this.getNodeParameter('assessmentId', itemIndex));
+	const employmentRaw = this.getNodeParameter('employmentId', itemIndex, '');
+	const employment = isBlank(employmentRaw) ? undefined : parseEmploymentId(EMPLOYMENT_ID_LABEL, employmentRaw);
+	if (final === undefined && !employment) {
+		throw new InvalidInputError(
+			FIELD_LABELS.isFinalAssessment,
+			'Keep Current Value',
+			'Set Employment ID (Probation → Search with Split Out Assessments outputs it as employmentId) so the node can read the current value, or choose Yes or No.',
+			'needs the current value, which Feishu only lists per employee, and Employment ID is empty',
+		);
+	}
+	return { changes, final, byId: { assessmentId, employment } };
+}
+
+/** Looks at every item first, so the lookups go out in batches of 100 instead of one per row. */
+async function prepare(this: IExecuteFunctions, itemCount: number, run: RunContext): Promise<void> {
+	if (this.getNode().typeVersion < 2) return;
+	const refs: EmployeeRef[] = [];
+	const employments: Array<{ id: string; idType: string }> = [];
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		let request: UpdateRequest;
+		try {
+			request = await readRequest.call(this, itemIndex, run);
+		} catch {
+			continue; // the item fails with the same error when its turn comes, before any request
+		}
+		if (request.byEmployee) refs.push(request.byEmployee.ref);
+		else if (request.byId?.employment) employments.push(request.byId.employment);
+	}
+	run.directory.prefetch(refs, employments);
+	// Employees found in the first round name the probations to fetch in the second.
+	await run.directory.prefetchProbationsOfEmployees();
+}
+
+async function executeV1(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
+	const assessmentId = parseId(ASSESSMENT_ID_LABEL, this.getNodeParameter('assessmentId', itemIndex));
+	const raw = rawFields.call(this, itemIndex);
+	const input = parseAssessment(raw, needsGrades(raw) ? await run.grades() : undefined);
+	return [await patch.call(this, itemIndex, run, assessmentId, input, {})];
+}
+
+async function patch(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: RunContext,
+	assessmentId: string,
+	input: AssessmentInput,
+	who: IDataObject,
+): Promise<IDataObject> {
+	const write = { method: 'PATCH' as const, path: assessmentPath(assessmentId), body: toWireAssessment(input) };
+	const clientToken = run.clientToken(itemIndex, write);
+	const response = await run.client.request({ ...write, qs: { client_token: clientToken }, itemIndex });
+	return { ...who, assessmentId, updated: true, ...input, clientToken, ...writeResult(response) };
+}
+
+function employeeOutput(employee: EmployeeFound): IDataObject {
+	return {
+		employeeNumber: employee.employeeNumber ?? null,
+		employeeName: employee.name ?? null,
+		employmentId: employee.employmentId,
+	};
+}
+
+async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
+	if (this.getNode().typeVersion < 2) return await executeV1.call(this, itemIndex, run);
+	const request = await readRequest.call(this, itemIndex, run);
+
+	if (request.byId) {
+		const { assessmentId, employment } = request.byId;
+		let final = request.final;
+		if (employment) {
+			const who = `employment ${employment.id}`;
+			const current = findAssessment(assessmentId, who, await run.directory.probations(employment.idType, employment.id));
+			final ??= current.isFinalAssessment;
+		}
+		const input: AssessmentInput = { ...request.changes, isFinalAssessment: final as boolean };
+		return [await patch.call(this, itemIndex, run, assessmentId, input, employment ? { employmentId: employment.id } : {})];
+	}
+
+	const { ref, which } = request.byEmployee!;
+	const employee = pickEmployment(ref.asked, await lookupEmployee(run.directory, ref));
+	const who = describeEmployee(employee);
+	const probation = pickProbation(who, await run.directory.probations(ref.idType, employee.employmentId));
+	const target = pickAssessment(which, who, probation.assessments);
+	if (target.existing) {
+		const input: AssessmentInput = { ...request.changes, isFinalAssessment: request.final ?? target.existing.isFinalAssessment };
+		return [await patch.call(this, itemIndex, run, target.existing.assessmentId, input, employeeOutput(employee))];
+	}
+
+	if (request.final === undefined) {
+		throw new InvalidInputError(
+			FIELD_LABELS.isFinalAssessment,
+			'Keep Current Value',
+			'Choose Yes or No: a new assessment has no current value to keep.',
+			`cannot apply: the probation of ${who} has no assessment yet, so one is created`,
+		);
+	}
+	const input: AssessmentInput = { ...request.changes, isFinalAssessment: request.final };
+	const write = {
+		method: 'POST' as const,
+		path: ASSESSMENTS_PATH,
+		body: { employment_id: employee.employmentId, assessments: [toWireAssessment(input)] },
+	};
+	// Creating is not idempotent: the client token makes a retried request create nothing twice.
+	const clientToken = run.clientToken(itemIndex, write);
+	const response = await run.client.request<{ assessment_ids?: unknown }>({
+		...write,
+		qs: { client_token: clientToken, user_id_type: ref.idType },
+		itemIndex,
+	});
+	const ids = Array.isArray(response.data?.assessment_ids) ? response.data.assessment_ids.map(String) : [];
+	return [{ ...employeeOutput(employee), assessmentId: ids[0] ?? null, created: true, ...input, clientToken, ...writeResult(response) }];
+}
+
+export const update: Operation = { description, prepare, execute };

@@ -1,0 +1,237 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { FeishuClient } from '../transport';
+import { EMPLOYEE_FIELDS, EMPLOYEE_SEARCH_PATH, PROBATION_SEARCH_PATH, SEARCH_PAGE_SIZE } from '../transport/endpoints';
+
+/** How a row names an employee. */
+export type EmployeeKeyKind = 'employeeNumber' | 'email' | 'employmentId';
+
+/** One employment an employee search found, in the node's words. */
+export interface EmployeeFound {
+	employmentId: string;
+	employeeNumber?: string;
+	email?: string;
+	name?: string;
+	/** `hired` or `terminated`; absent when Feishu did not say. */
+	employmentStatus?: string;
+}
+
+export interface AssessmentFound {
+	assessmentId: string;
+	isFinalAssessment: boolean;
+	assessmentStatus?: string;
+}
+
+export interface ProbationFound {
+	employmentId: string;
+	probationId?: string;
+	probationStatus?: string;
+	/** Absent when Feishu left the key out: the app lacks the assessment read scope. */
+	assessments?: AssessmentFound[];
+}
+
+/** A lookup could not be answered in a way that lets the node be sure; nothing is written. */
+export class LookupError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'LookupError';
+	}
+}
+
+const FILTER_BY_KIND: Record<EmployeeKeyKind, { body: string; field: string; label: string }> = {
+	employeeNumber: { body: 'employee_number_list', field: 'employee_number', label: 'employee numbers' },
+	email: { body: 'email_address_list', field: 'email_address', label: 'work emails' },
+	employmentId: { body: 'employment_id_list', field: 'employment_id', label: 'employment IDs' },
+};
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+function enumName(value: unknown): string | undefined {
+	if (typeof value === 'string') return value;
+	return text((value as { enum_name?: unknown } | null)?.enum_name);
+}
+
+/** Emails match whatever their case; the other keys exactly. */
+function normaliseKey(kind: EmployeeKeyKind, value: string): string {
+	return kind === 'email' ? value.toLowerCase() : value;
+}
+
+export function toEmployeeFound(item: IDataObject): EmployeeFound {
+	const person = (item.person_info ?? {}) as IDataObject;
+	return {
+		employmentId: String(item.employment_id ?? ''),
+		employeeNumber: text(item.employee_number),
+		email: text(item.email_address),
+		name: text(person.preferred_local_full_name) ?? text(person.preferred_name) ?? text(person.preferred_english_full_name),
+		employmentStatus: enumName(item.employment_status),
+	};
+}
+
+export function toProbationFound(item: IDataObject): ProbationFound {
+	const found: ProbationFound = {
+		employmentId: String(item.employment_id ?? ''),
+		probationId: text(item.probation_id),
+		probationStatus: enumName(item.probation_status),
+	};
+	if (Array.isArray(item.assessments)) {
+		found.assessments = (item.assessments as IDataObject[]).map((a) => ({
+			assessmentId: String(a.assessment_id ?? ''),
+			// Three "s": Feishu's own spelling of the key.
+			isFinalAssessment: a.is_final_asssessment === true,
+			assessmentStatus: enumName(a.assessment_status),
+		}));
+	}
+	return found;
+}
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+	const out: T[][] = [];
+	for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+	return out;
+}
+
+/** Marks a stored promise as handled (an item may never ask for it) while keeping its rejection for whoever awaits it. */
+function kept<T>(promise: Promise<T>): Promise<T> {
+	promise.catch(() => undefined);
+	return promise;
+}
+
+/**
+ * The run's lookups from people to employments to probations, batched and cached: keys are
+ * collected first (`prefetch…`) and resolved with one search call per 100 of them, one call at a
+ * time through the transport's read pacer; a key asked for later is served from the cache.
+ */
+export class Directory {
+	private readonly employeeLoads = new Map<string, Promise<EmployeeFound[]>>();
+
+	private readonly probationLoads = new Map<string, Promise<ProbationFound[]>>();
+
+	/** Employee lookups whose employments' probations have not been asked for yet. */
+	private unfollowed: Array<{ idType: string; load: Promise<EmployeeFound[]> }> = [];
+
+	/** Searches go one after another, so the pacer and Feishu see one request at a time. */
+	private queue: Promise<unknown> = Promise.resolve();
+
+	/** Read calls made, for the benchmark's lookup budget. */
+	calls = 0;
+
+	constructor(private readonly client: FeishuClient) {}
+
+	/** Starts the lookups of many rows at once: each kind of key and ID type in batches of 100. */
+	prefetch(refs: ReadonlyArray<{ kind: EmployeeKeyKind; idType: string; values: readonly string[] }>, employments: ReadonlyArray<{ id: string; idType: string }>): void {
+		const groups = new Map<string, { kind: EmployeeKeyKind; idType: string; values: string[] }>();
+		for (const ref of refs) {
+			const group = groups.get(`${ref.kind}|${ref.idType}`) ?? { kind: ref.kind, idType: ref.idType, values: [] };
+			group.values.push(...ref.values);
+			groups.set(`${ref.kind}|${ref.idType}`, group);
+		}
+		for (const { kind, idType, values } of groups.values()) this.prefetchEmployees(kind, idType, values);
+		const byType = new Map<string, string[]>();
+		for (const { id, idType } of employments) byType.set(idType, [...(byType.get(idType) ?? []), id]);
+		for (const [idType, ids] of byType) this.prefetchProbations(idType, ids);
+	}
+
+	prefetchEmployees(kind: EmployeeKeyKind, idType: string, values: readonly string[]): void {
+		const fresh = [...new Set(values.map((v) => normaliseKey(kind, v)))].filter((v) => !this.employeeLoads.has(`${kind}|${idType}|${v}`));
+		for (const chunk of chunks(fresh, SEARCH_PAGE_SIZE)) {
+			const load = this.enqueue(async () => await this.searchEmployees(kind, idType, chunk));
+			for (const value of chunk) {
+				const found = kept(load.then((byKey) => byKey.get(value) ?? []));
+				this.employeeLoads.set(`${kind}|${idType}|${value}`, found);
+				this.unfollowed.push({ idType, load: found });
+			}
+		}
+	}
+
+	async employees(kind: EmployeeKeyKind, idType: string, value: string): Promise<EmployeeFound[]> {
+		this.prefetchEmployees(kind, idType, [value]);
+		return await this.employeeLoads.get(`${kind}|${idType}|${normaliseKey(kind, value)}`)!;
+	}
+
+	prefetchProbations(idType: string, employmentIds: readonly string[]): void {
+		const fresh = [...new Set(employmentIds)].filter((id) => !this.probationLoads.has(`${idType}|${id}`));
+		for (const chunk of chunks(fresh, SEARCH_PAGE_SIZE)) {
+			const load = this.enqueue(async () => await this.searchProbations(idType, chunk));
+			for (const id of chunk) this.probationLoads.set(`${idType}|${id}`, kept(load.then((byId) => byId.get(id) ?? [])));
+		}
+	}
+
+	/** Once the employees asked for so far are known, asks for all their probations in batches. */
+	async prefetchProbationsOfEmployees(): Promise<void> {
+		const pending = this.unfollowed;
+		this.unfollowed = [];
+		const byType = new Map<string, string[]>();
+		for (const { idType, load } of pending) {
+			// A failed lookup fails its own rows later; it does not stop the others.
+			const employees = await load.catch(() => [] as EmployeeFound[]);
+			byType.set(idType, [...(byType.get(idType) ?? []), ...employees.map((e) => e.employmentId)]);
+		}
+		for (const [idType, ids] of byType) this.prefetchProbations(idType, ids);
+	}
+
+	async probations(idType: string, employmentId: string): Promise<ProbationFound[]> {
+		this.prefetchProbations(idType, [employmentId]);
+		return await this.probationLoads.get(`${idType}|${employmentId}`)!;
+	}
+
+	private async enqueue<T>(work: () => Promise<T>): Promise<T> {
+		const next = this.queue.then(work, work);
+		this.queue = next.catch(() => undefined);
+		return await next;
+	}
+
+	/** Every page of one search, in order. */
+	private async searchAll(path: string, qs: IDataObject, body: IDataObject): Promise<IDataObject[]> {
+		const items: IDataObject[] = [];
+		const seen = new Set<string>();
+		let pageToken: string | undefined;
+		do {
+			this.calls++;
+			const response = await this.client.request<{ items?: unknown[]; has_more?: boolean; page_token?: string }>({
+				method: 'POST',
+				path,
+				qs: { ...qs, page_size: SEARCH_PAGE_SIZE, ...(pageToken ? { page_token: pageToken } : {}) },
+				body,
+				kind: 'read',
+			});
+			for (const item of response.data?.items ?? []) {
+				if (typeof item === 'object' && item !== null) items.push(item as IDataObject);
+			}
+			pageToken = response.data?.has_more && response.data.page_token ? response.data.page_token : undefined;
+			if (pageToken !== undefined && seen.has(pageToken)) {
+				throw new LookupError(`Feishu returned the same page token twice while looking people up (${path}); stopped instead of looping`);
+			}
+			if (pageToken !== undefined) seen.add(pageToken);
+		} while (pageToken);
+		return items;
+	}
+
+	private async searchEmployees(kind: EmployeeKeyKind, idType: string, values: string[]): Promise<Map<string, EmployeeFound[]>> {
+		const filter = FILTER_BY_KIND[kind];
+		const items = await this.searchAll(EMPLOYEE_SEARCH_PATH, { user_id_type: idType }, { [filter.body]: values, fields: EMPLOYEE_FIELDS });
+		const byKey = new Map<string, EmployeeFound[]>();
+		for (const item of items) {
+			const found = toEmployeeFound(item);
+			const raw = text(item[filter.field]);
+			// Without the field the node cannot tell which row an answer belongs to; with one key it can.
+			const key = raw !== undefined ? normaliseKey(kind, raw) : values.length === 1 ? values[0] : undefined;
+			if (key === undefined) {
+				throw new LookupError(
+					`Feishu found employees but did not return their ${filter.label}, so the node cannot tell which row each belongs to. The app probably lacks the CoreHR field permission for ${filter.label}: add it under "Permissions & Scopes" and publish a new app version.`,
+				);
+			}
+			byKey.set(key, [...(byKey.get(key) ?? []), found]);
+		}
+		return byKey;
+	}
+
+	private async searchProbations(idType: string, employmentIds: string[]): Promise<Map<string, ProbationFound[]>> {
+		const items = await this.searchAll(PROBATION_SEARCH_PATH, { user_id_type: idType }, { employment_ids: employmentIds });
+		const byId = new Map<string, ProbationFound[]>();
+		for (const item of items) {
+			const found = toProbationFound(item);
+			byId.set(found.employmentId, [...(byId.get(found.employmentId) ?? []), found]);
+		}
+		return byId;
+	}
+}

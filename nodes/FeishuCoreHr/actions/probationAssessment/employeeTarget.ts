@@ -1,0 +1,58 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { EmployeeRef } from '../../helpers/employee';
+import type { Directory, EmployeeFound } from '../directory';
+
+export const EMPLOYEE_LABEL = 'Employee';
+
+/** Who the row is about: picked from a list in the editor, or given by number, email or ID from the data. */
+export const employeeLocatorProperty: INodeProperties = {
+	displayName: EMPLOYEE_LABEL,
+	name: 'employee',
+	type: 'resourceLocator',
+	default: { mode: 'employeeNumber', value: '' },
+	required: true,
+	description: 'The employee whose probation assessment is written. Names are not unique, so they only help to pick from the list.',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Search by name, employee number or email…',
+			typeOptions: { searchListMethod: 'searchEmployees', searchable: true },
+		},
+		{
+			displayName: 'By Employee Number',
+			name: 'employeeNumber',
+			type: 'string',
+			placeholder: 'e.g. 030123',
+		},
+		{
+			displayName: 'By Work Email',
+			name: 'email',
+			type: 'string',
+			placeholder: 'e.g. zhang.san@example.com',
+			validation: [
+				{ type: 'regex', properties: { regex: '^\\s*[^@\\s]+@[^@\\s]+\\.[^@\\s]+\\s*$', errorMessage: 'Not a valid email address' } },
+			],
+		},
+		{
+			displayName: 'By Employment ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 7140964208476371111 or ou_7dab8a3d…',
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: '^\\s*(\\d{6,32}|o[un]_[0-9a-zA-Z]+)\\s*$', errorMessage: 'A CoreHR employment ID (digits) or an Open ID (ou_…)' },
+				},
+			],
+		},
+	],
+};
+
+/** Every employment the row's key may mean (several spellings when a number lost its zeros). */
+export async function lookupEmployee(directory: Directory, ref: EmployeeRef): Promise<EmployeeFound[]> {
+	const found = await Promise.all(ref.values.map(async (value) => await directory.employees(ref.kind, ref.idType, value)));
+	return found.flat();
+}

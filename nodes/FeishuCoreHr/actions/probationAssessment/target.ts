@@ -1,0 +1,105 @@
+/**
+ * Which employment, probation and assessment a row means — decided only when the answer is
+ * unambiguous. Every other case ends the row with a LookupError that says what was found.
+ * Pure: the lookups' answers come in, a choice or a refusal goes out.
+ */
+import type { AssessmentFound, EmployeeFound, ProbationFound } from '../directory';
+import { LookupError } from '../directory';
+
+export type WhichAssessment = 'final' | 'only' | 'onlyOrCreate';
+
+export const WHICH_ASSESSMENT_OPTIONS: Array<{ name: string; value: WhichAssessment; description: string }> = [
+	{ name: 'Final Assessment', value: 'final', description: 'The assessment marked final; refused if the probation has none' },
+	{ name: 'Only Assessment', value: 'only', description: 'The probation\'s single assessment; refused if it has none or several' },
+	{
+		name: 'Only Assessment, or Create It',
+		value: 'onlyOrCreate',
+		description: 'The single assessment, or a new one when the probation has none; refused if it has several',
+	},
+];
+
+export function describeEmployee(e: EmployeeFound): string {
+	const facts = [
+		e.employeeNumber !== undefined ? `employee number ${e.employeeNumber}` : undefined,
+		`employment ${e.employmentId}`,
+		e.employmentStatus,
+	].filter(Boolean);
+	return `${e.name ?? 'an employee'} (${facts.join(', ')})`;
+}
+
+function describeAssessments(assessments: readonly AssessmentFound[]): string {
+	return assessments
+		.map((a) => `${a.assessmentId} (${[a.isFinalAssessment ? 'final' : 'not final', a.assessmentStatus].filter(Boolean).join(', ')})`)
+		.join('; ');
+}
+
+/**
+ * One employment per row. A former employment is never written to: a rehired person's terminated
+ * employment is passed over when exactly one other employment remains; otherwise the row is refused.
+ */
+export function pickEmployment(asked: string, matches: readonly EmployeeFound[]): EmployeeFound {
+	const unique = [...new Map(matches.map((m) => [m.employmentId, m])).values()];
+	if (unique.length === 0) throw new LookupError(`${asked} matches no employee in CoreHR.`);
+	const current = unique.filter((m) => m.employmentStatus !== 'terminated');
+	if (current.length === 1) return current[0];
+	if (current.length === 0) {
+		throw new LookupError(
+			`${asked} matches only a terminated employment: ${unique.map(describeEmployee).join('; ')}. Assessments of a former employment are not written.`,
+		);
+	}
+	throw new LookupError(
+		`${asked} matches ${current.length} employments: ${current.map(describeEmployee).join('; ')}. Identify the employee by something unique, such as the work email or the employment ID.`,
+	);
+}
+
+/** The employment's one probation, with its assessments as Feishu listed them. */
+export function pickProbation(who: string, probations: readonly ProbationFound[]): ProbationFound & { assessments: AssessmentFound[] } {
+	if (probations.length === 0) throw new LookupError(`${who} has no probation in CoreHR.`);
+	if (probations.length > 1) {
+		throw new LookupError(`${who} has ${probations.length} probations (${probations.map((p) => p.probationId ?? '?').join(', ')}); the node cannot tell which one is meant.`);
+	}
+	const [probation] = probations;
+	if (probation.assessments === undefined) {
+		throw new LookupError(
+			`Feishu returned the probation of ${who} without its assessments: the app lacks the scope corehr:probation.assessment:read. Add it under "Permissions & Scopes" and publish a new app version.`,
+		);
+	}
+	return { ...probation, assessments: probation.assessments };
+}
+
+export interface AssessmentTarget {
+	/** The assessment to update; absent when a new one is to be created. */
+	existing?: AssessmentFound;
+}
+
+export function pickAssessment(which: WhichAssessment, who: string, assessments: readonly AssessmentFound[]): AssessmentTarget {
+	const all = assessments.length ? `: ${describeAssessments(assessments)}` : '';
+	if (which === 'final') {
+		const finals = assessments.filter((a) => a.isFinalAssessment);
+		if (finals.length === 1) return { existing: finals[0] };
+		if (finals.length === 0) {
+			throw new LookupError(`The probation of ${who} has no final assessment (it has ${assessments.length}${all}). Choose "Only Assessment", or update one by its Assessment ID.`);
+		}
+		throw new LookupError(`The probation of ${who} has ${finals.length} assessments marked final${all}; the node cannot tell which one is meant.`);
+	}
+	if (assessments.length === 1) return { existing: assessments[0] };
+	if (assessments.length === 0) {
+		if (which === 'onlyOrCreate') return {};
+		throw new LookupError(`The probation of ${who} has no assessment yet. Choose "Only Assessment, or Create It" to create one.`);
+	}
+	throw new LookupError(
+		`The probation of ${who} has ${assessments.length} assessments${all}. Choose "Final Assessment", or update one by its Assessment ID.`,
+	);
+}
+
+/** The assessment named by ID must belong to the employment the row names. */
+export function findAssessment(assessmentId: string, who: string, probations: readonly ProbationFound[]): AssessmentFound {
+	const probation = pickProbation(who, probations);
+	const found = probation.assessments.find((a) => a.assessmentId === assessmentId);
+	if (!found) {
+		throw new LookupError(
+			`Assessment ${assessmentId} is not an assessment of ${who} (its probation has ${probation.assessments.length}${probation.assessments.length ? `: ${describeAssessments(probation.assessments)}` : ''}). Check that the row's Assessment ID and Employment ID belong together.`,
+		);
+	}
+	return found;
+}

@@ -1,0 +1,19 @@
+/** Feishu paths used by more than one operation, each written once. */
+export const PROBATION_SEARCH_PATH = '/open-apis/corehr/v2/probation/search';
+export const EMPLOYEE_SEARCH_PATH = '/open-apis/corehr/v2/employees/search';
+
+/** Both searches return at most 100 per page, and take filter lists of at most 100 entries. */
+export const SEARCH_PAGE_SIZE = 100;
+
+/**
+ * The employee fields a lookup asks for: Feishu returns nothing but IDs unless asked, and omits a
+ * field the app has no field permission for (rather than failing).
+ */
+export const EMPLOYEE_FIELDS = [
+	'employee_number',
+	'email_address',
+	'employment_status',
+	'person_info.preferred_name',
+	'person_info.preferred_local_full_name',
+	'person_info.preferred_english_full_name',
+];
