@@ -7,12 +7,21 @@ import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
 import type { AssessmentInput } from './fields';
 import { additionalFieldsProperty, finalProperty, needsGrades, parseAssessment, statusProperty, toWireAssessment } from './fields';
-import { ASSESSMENTS_PATH, clientTokenOption, writeResult } from './shared';
+import { clientTokenOption, createAssessments } from './shared';
+import { pickEmployment } from './target';
+import { EMPLOYEE_LABEL, employeeLocatorProperty, employeeOutput, lookupEmployee } from './employeeTarget';
+import type { EmployeeRef } from '../../helpers/employee';
+import { parseEmployeeRef } from '../../helpers/employee';
 
 const EMPLOYMENT_ID_LABEL = 'Employment ID';
 
+const V1 = { '@version': [1] };
+const V2 = { '@version': [{ _cnd: { gte: 2 } }] };
+
 const properties: INodeProperties[] = [
+	{ ...employeeLocatorProperty, description: 'The employee on probation who gets the new assessments', displayOptions: { show: V2 } },
 	{
+		displayOptions: { show: V1 },
 		displayName: EMPLOYMENT_ID_LABEL,
 		name: 'employmentId',
 		type: 'string',
@@ -38,7 +47,8 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	optionsProperty(clientTokenOption, userIdTypeOption),
+	{ ...optionsProperty(clientTokenOption, userIdTypeOption), displayOptions: { show: V1 } },
+	{ ...optionsProperty(clientTokenOption), displayOptions: { show: V2 } },
 ];
 
 export const description = updateDisplayOptions(
@@ -46,14 +56,46 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
-	const userIdType = (this.getNodeParameter('options.userIdType', itemIndex, DEFAULT_USER_ID_TYPE) as string) || DEFAULT_USER_ID_TYPE;
-	const employmentId = parseIdOfType(EMPLOYMENT_ID_LABEL, this.getNodeParameter('employmentId', itemIndex), userIdType);
+/** Version 1 takes an employment ID of the type set in Options; version 2 any employee key, looked up. */
+async function employmentOf(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<{ id: string; idType: string; who: IDataObject }> {
+	if (this.getNode().typeVersion < 2) {
+		const idType = (this.getNodeParameter('options.userIdType', itemIndex, DEFAULT_USER_ID_TYPE) as string) || DEFAULT_USER_ID_TYPE;
+		return { id: parseIdOfType(EMPLOYMENT_ID_LABEL, this.getNodeParameter('employmentId', itemIndex), idType), idType, who: {} };
+	}
+	const ref = employeeRefOf.call(this, itemIndex);
+	const employee = pickEmployment(ref.asked, await lookupEmployee(run.directory, ref));
+	return { id: employee.employmentId, idType: ref.idType, who: employeeOutput(employee) };
+}
+
+function employeeRefOf(this: IExecuteFunctions, itemIndex: number): EmployeeRef {
+	const locator = this.getNodeParameter('employee', itemIndex) as { mode?: string; value?: unknown };
+	return parseEmployeeRef(EMPLOYEE_LABEL, String(locator?.mode ?? ''), locator?.value);
+}
+
+function parseEntries(this: IExecuteFunctions, itemIndex: number): IDataObject[] {
 	const entries = (this.getNodeParameter('assessments.assessment', itemIndex, []) as IDataObject[]) ?? [];
 	if (!Array.isArray(entries) || entries.length === 0) {
 		throw new InvalidInputError('Assessments', entries, 'Add at least one assessment.', 'is empty');
 	}
-	const raws = entries.map((entry) => ({ ...((entry.additionalFields as IDataObject) ?? {}), ...entry }));
+	return entries.map((entry) => ({ ...((entry.additionalFields as IDataObject) ?? {}), ...entry }));
+}
+
+/** Batches the employee lookups of all rows (version 2). */
+async function prepare(this: IExecuteFunctions, itemCount: number, run: RunContext): Promise<void> {
+	if (this.getNode().typeVersion < 2) return;
+	const refs: EmployeeRef[] = [];
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		try {
+			refs.push(employeeRefOf.call(this, itemIndex));
+		} catch {
+			// reported when the item's turn comes, before any request
+		}
+	}
+	run.directory.prefetch(refs, []);
+}
+
+async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
+	const raws = parseEntries.call(this, itemIndex);
 	const grades = raws.some(needsGrades) ? await run.grades() : undefined;
 	const inputs: AssessmentInput[] = raws.map((raw, n) => {
 		try {
@@ -65,21 +107,16 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 			throw error;
 		}
 	});
-	const write = {
-		method: 'POST' as const,
-		path: ASSESSMENTS_PATH,
-		body: { employment_id: employmentId, assessments: inputs.map(toWireAssessment) },
-	};
-	// Creating is not idempotent: the client token makes a retried request create nothing twice.
-	const clientToken = run.clientToken(itemIndex, write);
-
-	const response = await run.client.request<{ assessment_ids?: unknown }>({
-		...write,
-		qs: { client_token: clientToken, user_id_type: userIdType },
-		itemIndex,
-	});
-	const ids = Array.isArray(response.data?.assessment_ids) ? response.data.assessment_ids.map(String) : [];
-	return [{ employmentId, assessmentIds: ids, assessments: inputs as unknown as IDataObject[], clientToken, ...writeResult(response) }];
+	const employment = await employmentOf.call(this, itemIndex, run);
+	const created = await createAssessments(run, itemIndex, employment, inputs.map(toWireAssessment));
+	return [{
+		...employment.who,
+		employmentId: employment.id,
+		assessmentIds: created.assessmentIds,
+		assessments: inputs as unknown as IDataObject[],
+		clientToken: created.clientToken,
+		...created.result,
+	}];
 }
 
-export const create: Operation = { description, execute };
+export const create: Operation = { description, prepare, execute };

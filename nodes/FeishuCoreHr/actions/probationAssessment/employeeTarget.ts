@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { EmployeeRef } from '../../helpers/employee';
 import type { Directory, EmployeeFound } from '../directory';
@@ -55,4 +55,13 @@ export const employeeLocatorProperty: INodeProperties = {
 export async function lookupEmployee(directory: Directory, ref: EmployeeRef): Promise<EmployeeFound[]> {
 	const found = await Promise.all(ref.values.map(async (value) => await directory.employees(ref.kind, ref.idType, value)));
 	return found.flat();
+}
+
+/** Who was written, so a report needs no second lookup. */
+export function employeeOutput(employee: EmployeeFound): IDataObject {
+	return {
+		employeeNumber: employee.employeeNumber ?? null,
+		employeeName: employee.name ?? null,
+		employmentId: employee.employmentId,
+	};
 }

@@ -1,6 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { FeishuResponse } from '../../transport';
+import type { RunContext } from '../types';
+import type { WireAssessment } from './fields';
 
 export const ASSESSMENT_ID_LABEL = 'Assessment ID';
 
@@ -36,4 +38,23 @@ export const clientTokenOption: INodeProperties = {
 /** Feishu's answer as every write operation shows it. */
 export function writeResult(response: FeishuResponse): IDataObject {
 	return { code: response.code, msg: response.msg, logId: response.logId ?? null };
+}
+
+/** Creates assessments for one employment; Feishu returns their IDs in the order given. */
+export async function createAssessments(
+	run: RunContext,
+	itemIndex: number,
+	employment: { id: string; idType: string },
+	assessments: WireAssessment[],
+): Promise<{ assessmentIds: string[]; clientToken: string; result: IDataObject }> {
+	const write = { method: 'POST' as const, path: ASSESSMENTS_PATH, body: { employment_id: employment.id, assessments } };
+	// Creating is not idempotent: the client token makes a retried request create nothing twice.
+	const clientToken = run.clientToken(itemIndex, write);
+	const response = await run.client.request<{ assessment_ids?: unknown }>({
+		...write,
+		qs: { client_token: clientToken, user_id_type: employment.idType },
+		itemIndex,
+	});
+	const assessmentIds = Array.isArray(response.data?.assessment_ids) ? response.data.assessment_ids.map(String) : [];
+	return { assessmentIds, clientToken, result: writeResult(response) };
 }

@@ -4,7 +4,6 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { EmployeeRef } from '../../helpers/employee';
 import { parseEmployeeRef, parseEmploymentId } from '../../helpers/employee';
 import { InvalidInputError, isBlank, parseChoice, parseId } from '../../helpers/parse';
-import type { EmployeeFound } from '../directory';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
 import type { AssessmentChanges, AssessmentInput } from './fields';
@@ -20,10 +19,10 @@ import {
 	statusProperty,
 	toWireAssessment,
 } from './fields';
-import { ASSESSMENT_ID_LABEL, ASSESSMENTS_PATH, assessmentIdProperty, assessmentPath, clientTokenOption, writeResult } from './shared';
+import { ASSESSMENT_ID_LABEL, assessmentIdProperty, createAssessments, assessmentPath, clientTokenOption, writeResult } from './shared';
 import type { WhichAssessment } from './target';
 import { WHICH_ASSESSMENT_OPTIONS, describeEmployee, findAssessment, pickAssessment, pickEmployment, pickProbation } from './target';
-import { EMPLOYEE_LABEL, employeeLocatorProperty, lookupEmployee } from './employeeTarget';
+import { EMPLOYEE_LABEL, employeeLocatorProperty, employeeOutput, lookupEmployee } from './employeeTarget';
 
 const V1 = { '@version': [1] };
 const V2 = { '@version': [{ _cnd: { gte: 2 } }] };
@@ -162,14 +161,6 @@ async function patch(
 	return { ...who, assessmentId, updated: true, ...input, clientToken, ...writeResult(response) };
 }
 
-function employeeOutput(employee: EmployeeFound): IDataObject {
-	return {
-		employeeNumber: employee.employeeNumber ?? null,
-		employeeName: employee.name ?? null,
-		employmentId: employee.employmentId,
-	};
-}
-
 async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
 	if (this.getNode().typeVersion < 2) return await executeV1.call(this, itemIndex, run);
 	const request = await readRequest.call(this, itemIndex, run);
@@ -205,20 +196,8 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 		);
 	}
 	const input: AssessmentInput = { ...request.changes, isFinalAssessment: request.final };
-	const write = {
-		method: 'POST' as const,
-		path: ASSESSMENTS_PATH,
-		body: { employment_id: employee.employmentId, assessments: [toWireAssessment(input)] },
-	};
-	// Creating is not idempotent: the client token makes a retried request create nothing twice.
-	const clientToken = run.clientToken(itemIndex, write);
-	const response = await run.client.request<{ assessment_ids?: unknown }>({
-		...write,
-		qs: { client_token: clientToken, user_id_type: ref.idType },
-		itemIndex,
-	});
-	const ids = Array.isArray(response.data?.assessment_ids) ? response.data.assessment_ids.map(String) : [];
-	return [{ ...employeeOutput(employee), assessmentId: ids[0] ?? null, created: true, ...input, clientToken, ...writeResult(response) }];
+	const created = await createAssessments(run, itemIndex, { id: employee.employmentId, idType: ref.idType }, [toWireAssessment(input)]);
+	return [{ ...employeeOutput(employee), assessmentId: created.assessmentIds[0] ?? null, created: true, ...input, clientToken: created.clientToken, ...created.result }];
 }
 
 export const update: Operation = { description, prepare, execute };
