@@ -30,6 +30,11 @@ export class FeishuCoreHr implements INodeType {
 				noDataExpression: true,
 				options: [
 					{
+						name: 'Employee',
+						value: 'employee',
+						description: 'People in CoreHR: find them by employee number, work email, employment ID or name',
+					},
+					{
 						name: 'Probation',
 						value: 'probation',
 						description: "Employees' probation records, with their assessments and assessment IDs",
@@ -41,6 +46,23 @@ export class FeishuCoreHr implements INodeType {
 					},
 				],
 				default: 'probationAssessment',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['employee'] } },
+				options: [
+					{
+						name: 'Search',
+						value: 'search',
+						action: 'Search employees',
+						description:
+							'Find employees by employee number, work email, employment ID or name; returns their employment ID and, with Include Probation, their probation with its assessments. Use it first when asked about a person by name, then write by employee number or employment ID.',
+					},
+				],
+				default: 'search',
 			},
 			{
 				displayName: 'Operation',
@@ -83,7 +105,7 @@ export class FeishuCoreHr implements INodeType {
 						value: 'update',
 						action: 'Update a probation assessment',
 						description:
-							'Write the status, result (approved/rejected), score, grade and comment of one assessment, by its assessment ID',
+							'Write the status, result (approved/rejected), score, grade and comment of one assessment, found by employee (number, email or employment ID) or by its assessment ID',
 					},
 				],
 				default: 'update',

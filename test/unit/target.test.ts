@@ -76,11 +76,11 @@ describe('choosing the assessment', () => {
 
 	it('refuses a person without probation, and a probation Feishu listed without its assessments (missing scope)', () => {
 		expect(refusal(() => pickProbation('张三', []))).toBe('张三 has no probation in CoreHR.');
-		expect(refusal(() => pickProbation('张三', [{ employmentId: zhang.employmentId }]))).toContain('corehr:probation.assessment:read');
+		expect(refusal(() => pickProbation('张三', [{ employmentId: zhang.employmentId, raw: {} }]))).toContain('corehr:probation.assessment:read');
 	});
 
 	it('checks that an assessment named by ID belongs to the employee', () => {
-		const probations = [{ employmentId: zhang.employmentId, assessments: [final, first] }];
+		const probations = [{ employmentId: zhang.employmentId, assessments: [final, first], raw: {} }];
 		expect(findAssessment(first.assessmentId, 'employment X', probations)).toBe(first);
 		expect(refusal(() => findAssessment(second.assessmentId, 'employment X', probations))).toContain(`Assessment ${second.assessmentId} is not an assessment of employment X`);
 	});

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { FeishuClient } from '../transport';
 import { EMPLOYEE_FIELDS, EMPLOYEE_SEARCH_PATH, PROBATION_SEARCH_PATH, SEARCH_PAGE_SIZE } from '../transport/endpoints';
+import { searchPages } from './paging';
 
 /** How a row names an employee. */
 export type EmployeeKeyKind = 'employeeNumber' | 'email' | 'employmentId';
@@ -28,6 +29,8 @@ export interface ProbationFound {
 	probationStatus?: string;
 	/** Absent when Feishu left the key out: the app lacks the assessment read scope. */
 	assessments?: AssessmentFound[];
+	/** Feishu's item as it came, for operations that output the whole probation. */
+	raw: IDataObject;
 }
 
 /** A lookup could not be answered in a way that lets the node be sure; nothing is written. */
@@ -72,6 +75,7 @@ export function toProbationFound(item: IDataObject): ProbationFound {
 		employmentId: String(item.employment_id ?? ''),
 		probationId: text(item.probation_id),
 		probationStatus: enumName(item.probation_status),
+		raw: item,
 	};
 	if (Array.isArray(item.assessments)) {
 		found.assessments = (item.assessments as IDataObject[]).map((a) => ({
@@ -111,9 +115,6 @@ export class Directory {
 
 	/** Searches go one after another, so the pacer and Feishu see one request at a time. */
 	private queue: Promise<unknown> = Promise.resolve();
-
-	/** Read calls made, for the benchmark's lookup budget. */
-	calls = 0;
 
 	constructor(private readonly client: FeishuClient) {}
 
@@ -180,30 +181,8 @@ export class Directory {
 		return await next;
 	}
 
-	/** Every page of one search, in order. */
 	private async searchAll(path: string, qs: IDataObject, body: IDataObject): Promise<IDataObject[]> {
-		const items: IDataObject[] = [];
-		const seen = new Set<string>();
-		let pageToken: string | undefined;
-		do {
-			this.calls++;
-			const response = await this.client.request<{ items?: unknown[]; has_more?: boolean; page_token?: string }>({
-				method: 'POST',
-				path,
-				qs: { ...qs, page_size: SEARCH_PAGE_SIZE, ...(pageToken ? { page_token: pageToken } : {}) },
-				body,
-				kind: 'read',
-			});
-			for (const item of response.data?.items ?? []) {
-				if (typeof item === 'object' && item !== null) items.push(item as IDataObject);
-			}
-			pageToken = response.data?.has_more && response.data.page_token ? response.data.page_token : undefined;
-			if (pageToken !== undefined && seen.has(pageToken)) {
-				throw new LookupError(`Feishu returned the same page token twice while looking people up (${path}); stopped instead of looping`);
-			}
-			if (pageToken !== undefined) seen.add(pageToken);
-		} while (pageToken);
-		return items;
+		return await searchPages(this.client, { path, qs, body });
 	}
 
 	private async searchEmployees(kind: EmployeeKeyKind, idType: string, values: string[]): Promise<Map<string, EmployeeFound[]>> {

@@ -1,3 +1,4 @@
+import { search as searchEmployees } from './employee/search.operation';
 import { search } from './probation/search.operation';
 import { create } from './probationAssessment/create.operation';
 import { deleteAssessment } from './probationAssessment/delete.operation';
@@ -6,6 +7,7 @@ import type { Operation } from './types';
 
 /** Every resource's operations, by parameter value. */
 export const operations: Record<string, Record<string, Operation>> = {
+	employee: { search: searchEmployees },
 	probation: { search },
 	probationAssessment: { create, delete: deleteAssessment, update },
 };

@@ -1,0 +1,43 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { FeishuClient } from '../transport';
+import { SEARCH_PAGE_SIZE } from '../transport/endpoints';
+
+export interface SearchPagesRequest {
+	path: string;
+	qs: IDataObject;
+	body: IDataObject;
+	/** Stop once this many items are read (default: all). */
+	limit?: number;
+	itemIndex?: number;
+}
+
+/**
+ * Reads a Feishu search page after page (`page_token`), asking each page only for what is still
+ * needed. Paging that goes round in circles would never end: a repeated token stops it.
+ */
+export async function searchPages(client: FeishuClient, request: SearchPagesRequest): Promise<IDataObject[]> {
+	const limit = request.limit ?? Infinity;
+	const items: IDataObject[] = [];
+	const seen = new Set<string>();
+	let pageToken: string | undefined;
+	do {
+		const response = await client.request<{ items?: unknown[]; has_more?: boolean; page_token?: string }>({
+			method: 'POST',
+			path: request.path,
+			qs: { ...request.qs, page_size: Math.min(SEARCH_PAGE_SIZE, limit - items.length), ...(pageToken ? { page_token: pageToken } : {}) },
+			body: request.body,
+			itemIndex: request.itemIndex,
+			kind: 'read',
+		});
+		for (const item of response.data?.items ?? []) {
+			if (typeof item === 'object' && item !== null) items.push(item as IDataObject);
+		}
+		pageToken = response.data?.has_more && response.data.page_token ? response.data.page_token : undefined;
+		if (pageToken !== undefined && seen.has(pageToken)) {
+			throw new Error(`Feishu returned the same page token twice (${request.path}, ${items.length} items read); stopped instead of looping`);
+		}
+		if (pageToken !== undefined) seen.add(pageToken);
+	} while (pageToken && items.length < limit);
+	return items.slice(0, limit);
+}
