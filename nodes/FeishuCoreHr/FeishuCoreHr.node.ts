@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { FEISHU_CREDENTIAL_NAME } from '../../credentials/FeishuCoreHrApi.credentials';
 import { operations } from './actions/operations';
 import { router } from './actions/router';
-import { searchEmployees } from './methods/listSearch';
+import { searchAssessments, searchEmployees } from './methods/listSearch';
 import { getAssessmentGrades } from './methods/loadOptions';
 
 export class FeishuCoreHr implements INodeType {
@@ -114,7 +114,7 @@ export class FeishuCoreHr implements INodeType {
 		],
 	};
 
-	methods = { loadOptions: { getAssessmentGrades }, listSearch: { searchEmployees } };
+	methods = { loadOptions: { getAssessmentGrades }, listSearch: { searchAssessments, searchEmployees } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

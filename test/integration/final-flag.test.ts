@@ -44,7 +44,8 @@ function byIdParameters(extra: INodeParameters = {}): INodeParameters {
 		resource: 'probationAssessment',
 		operation: 'update',
 		assessmentBy: 'assessmentId',
-		assessmentId: '={{ $json.assessmentId }}',
+		// As the editor saves a resource locator set to "By ID" with an expression.
+		assessmentId: { __rl: true, mode: 'id', value: '={{ $json.assessmentId }}' },
 		employmentId: '={{ $json.employmentId }}',
 		assessmentStatus: '={{ $json.status }}',
 		additionalFields: { assessmentResult: '={{ $json.result }}' },

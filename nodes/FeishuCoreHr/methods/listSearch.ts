@@ -1,13 +1,17 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { toEmployeeFound } from '../actions/directory';
+import type { EmployeeFound } from '../actions/directory';
+import { Directory, toEmployeeFound } from '../actions/directory';
 import { COREHR_ID_TYPE } from '../helpers/employee';
 import { DEFAULT_SETTINGS, FeishuClient } from '../transport';
 import { EMPLOYEE_FIELDS, EMPLOYEE_SEARCH_PATH, SEARCH_PAGE_SIZE } from '../transport/endpoints';
 
-/** The Employee picker: Feishu's fuzzy search over name, employee number and email. */
-export async function searchEmployees(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	const client = new FeishuClient(this, { ...DEFAULT_SETTINGS, maxRequestsPerMinute: 0 });
+function clientFor(ctx: ILoadOptionsFunctions): FeishuClient {
+	return new FeishuClient(ctx, { ...DEFAULT_SETTINGS, maxRequestsPerMinute: 0 });
+}
+
+/** One page of Feishu's fuzzy employee search (name, employee number, email), current employees only. */
+async function employeePage(client: FeishuClient, filter?: string, paginationToken?: string): Promise<{ employees: EmployeeFound[]; next?: string }> {
 	const body: IDataObject = { fields: EMPLOYEE_FIELDS, employment_status: 'hired' };
 	if (filter?.trim()) body.key_word = filter.trim();
 	const response = await client.request<{ items?: IDataObject[]; has_more?: boolean; page_token?: string }>({
@@ -17,9 +21,33 @@ export async function searchEmployees(this: ILoadOptionsFunctions, filter?: stri
 		body,
 		kind: 'read',
 	});
-	const results = (response.data?.items ?? []).map(toEmployeeFound).map((e) => ({
-		name: [e.name ?? e.employmentId, e.employeeNumber, e.email].filter(Boolean).join(' · '),
-		value: e.employmentId,
-	}));
-	return { results, paginationToken: response.data?.has_more ? response.data.page_token : undefined };
+	return { employees: (response.data?.items ?? []).map(toEmployeeFound), next: response.data?.has_more ? response.data.page_token : undefined };
+}
+
+function label(e: EmployeeFound): string {
+	return [e.name ?? e.employmentId, e.employeeNumber, e.email].filter(Boolean).join(' · ');
+}
+
+/** The Employee picker. */
+export async function searchEmployees(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const { employees, next } = await employeePage(clientFor(this), filter, paginationToken);
+	return { results: employees.map((e) => ({ name: label(e), value: e.employmentId })), paginationToken: next };
+}
+
+/** The Assessment picker: the assessments of the employees a search finds, each named by its person. */
+export async function searchAssessments(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const client = clientFor(this);
+	const { employees, next } = await employeePage(client, filter, paginationToken);
+	const directory = new Directory(client);
+	directory.prefetchProbations(COREHR_ID_TYPE, employees.map((e) => e.employmentId));
+	const results: INodeListSearchResult['results'] = [];
+	for (const employee of employees) {
+		for (const probation of await directory.probations(COREHR_ID_TYPE, employee.employmentId)) {
+			for (const a of probation.assessments ?? []) {
+				const facts = [a.isFinalAssessment ? 'final' : 'not final', a.assessmentStatus].filter(Boolean).join(', ');
+				results.push({ name: `${label(employee)} — ${facts} (${a.assessmentId})`, value: a.assessmentId });
+			}
+		}
+	}
+	return { results, paginationToken: next };
 }

@@ -7,7 +7,7 @@ import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
 import type { AssessmentInput } from './fields';
 import { additionalFieldsProperty, finalProperty, needsGrades, parseAssessment, statusProperty, toWireAssessment } from './fields';
-import { clientTokenOption, createAssessments } from './shared';
+import { clientTokenOption, createAssessments, locatorValue } from './shared';
 import { pickEmployment } from './target';
 import { EMPLOYEE_LABEL, employeeLocatorProperty, employeeOutput, lookupEmployee } from './employeeTarget';
 import type { EmployeeRef } from '../../helpers/employee';
@@ -68,8 +68,8 @@ async function employmentOf(this: IExecuteFunctions, itemIndex: number, run: Run
 }
 
 function employeeRefOf(this: IExecuteFunctions, itemIndex: number): EmployeeRef {
-	const locator = this.getNodeParameter('employee', itemIndex) as { mode?: string; value?: unknown };
-	return parseEmployeeRef(EMPLOYEE_LABEL, String(locator?.mode ?? ''), locator?.value);
+	const locator = locatorValue(this.getNodeParameter('employee', itemIndex));
+	return parseEmployeeRef(EMPLOYEE_LABEL, locator.mode ?? '', locator.value);
 }
 
 function parseEntries(this: IExecuteFunctions, itemIndex: number): IDataObject[] {

@@ -24,6 +24,41 @@ export const assessmentIdProperty: INodeProperties = {
 		'The assessment\'s ID: about 19 digits, e.g. 7140964208476371331. Keep it as text: a spreadsheet that turns it into a number rounds it (to …371000), and the node then refuses it rather than update a different assessment. Probation → Search returns it.',
 };
 
+/** Version 2: the assessment picked from a list (by its person) or given by ID. */
+export const assessmentLocatorProperty: INodeProperties = {
+	displayName: ASSESSMENT_ID_LABEL,
+	name: 'assessmentId',
+	type: 'resourceLocator',
+	default: { mode: 'id', value: '' },
+	required: true,
+	description: 'The assessment to write to. Keep IDs as text: a spreadsheet that turns one into a number rounds it, and the node then refuses it.',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Search by the employee\'s name, number or email…',
+			typeOptions: { searchListMethod: 'searchAssessments', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 7140964208476371331',
+			validation: [{ type: 'regex', properties: { regex: '^\\s*\\d{1,32}\\s*$', errorMessage: 'An assessment ID is digits only' } }],
+		},
+	],
+};
+
+/** A resource locator's mode and value; a plain value (set by an expression or an older workflow) has no mode. */
+export function locatorValue(parameter: unknown): { mode?: string; value: unknown } {
+	if (typeof parameter === 'object' && parameter !== null && '__rl' in parameter) {
+		const { mode, value } = parameter as { mode?: unknown; value?: unknown };
+		return { mode: typeof mode === 'string' ? mode : undefined, value };
+	}
+	return { value: parameter };
+}
+
 export const clientTokenOption: INodeProperties = {
 	displayName: 'Client Token',
 	name: 'clientToken',

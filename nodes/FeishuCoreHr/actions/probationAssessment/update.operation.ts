@@ -19,7 +19,7 @@ import {
 	statusProperty,
 	toWireAssessment,
 } from './fields';
-import { ASSESSMENT_ID_LABEL, assessmentIdProperty, createAssessments, assessmentPath, clientTokenOption, writeResult } from './shared';
+import { ASSESSMENT_ID_LABEL, assessmentIdProperty, assessmentLocatorProperty, createAssessments, locatorValue, assessmentPath, clientTokenOption, writeResult } from './shared';
 import type { WhichAssessment } from './target';
 import { WHICH_ASSESSMENT_OPTIONS, describeEmployee, findAssessment, pickAssessment, pickEmployment, pickProbation } from './target';
 import { EMPLOYEE_LABEL, employeeLocatorProperty, employeeOutput, lookupEmployee } from './employeeTarget';
@@ -56,7 +56,7 @@ const properties: INodeProperties[] = [
 		description: 'Which assessment of the employee\'s probation to update; when it is not clear, the row is refused and nothing is written',
 		displayOptions: { show: BY_EMPLOYEE },
 	},
-	{ ...assessmentIdProperty, displayOptions: { show: BY_ID } },
+	{ ...assessmentLocatorProperty, displayOptions: { show: BY_ID } },
 	{
 		displayName: EMPLOYMENT_ID_LABEL,
 		name: 'employmentId',
@@ -101,12 +101,12 @@ async function readRequest(this: IExecuteFunctions, itemIndex: number, run: RunC
 	const changes = parseAssessmentChanges(raw, needsGrades(raw) ? await run.grades() : undefined);
 	const final = parseFinalChoice(raw.isFinalAssessment);
 	if (this.getNodeParameter('assessmentBy', itemIndex) === 'employee') {
-		const locator = this.getNodeParameter('employee', itemIndex) as { mode?: string; value?: unknown };
-		const ref = parseEmployeeRef(EMPLOYEE_LABEL, String(locator?.mode ?? ''), locator?.value);
+		const locator = locatorValue(this.getNodeParameter('employee', itemIndex));
+		const ref = parseEmployeeRef(EMPLOYEE_LABEL, locator.mode ?? '', locator.value);
 		const which = parseChoice(WHICH_LABEL, this.getNodeParameter('whichAssessment', itemIndex), WHICH_ASSESSMENT_OPTIONS.map((o) => ({ ...o, aliases: [] })));
 		return { changes, final, byEmployee: { ref, which } };
 	}
-	const assessmentId = parseId(ASSESSMENT_ID_LABEL, this.getNodeParameter('assessmentId', itemIndex));
+	const assessmentId = parseId(ASSESSMENT_ID_LABEL, locatorValue(this.getNodeParameter('assessmentId', itemIndex)).value);
 	const employmentRaw = this.getNodeParameter('employmentId', itemIndex, '');
 	const employment = isBlank(employmentRaw) ? undefined : parseEmploymentId(EMPLOYMENT_ID_LABEL, employmentRaw);
 	if (final === undefined && !employment) {
