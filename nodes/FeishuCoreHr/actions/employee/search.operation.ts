@@ -3,10 +3,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { toOutput } from '../../helpers/output';
 import { COREHR_ID_TYPE, parseEmploymentId, parseEmployeeNumber, parseWorkEmail } from '../../helpers/employee';
-import { InvalidInputError, isBlank, parseBoolean, parseChoice, parseNumber, parseText } from '../../helpers/parse';
+import { InvalidInputError, isBlank, parseBoolean, parseChoice, parseText } from '../../helpers/parse';
 import { EMPLOYEE_FIELDS, EMPLOYEE_SEARCH_PATH, SEARCH_PAGE_SIZE } from '../../transport/endpoints';
 import { toEmployeeFound } from '../directory';
-import { searchPages } from '../paging';
+import { resultLimit, returnAllProperties, searchPages } from '../paging';
 import { OUTPUT_RENAMES } from '../probationAssessment/fields';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
@@ -17,22 +17,7 @@ const EMPLOYMENT_STATUSES = [
 ];
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllProperties,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -135,11 +120,7 @@ export function employeeSearchBody(filters: IDataObject): IDataObject {
 }
 
 async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
-	const returnAll = parseBoolean('Return All', this.getNodeParameter('returnAll', itemIndex, false));
-	const limit = returnAll ? Infinity : parseNumber('Limit', this.getNodeParameter('limit', itemIndex, 50));
-	if (!returnAll && (!Number.isInteger(limit) || limit < 1)) {
-		throw new InvalidInputError('Limit', limit, 'Use a whole number of 1 or more, or turn on Return All.');
-	}
+	const limit = resultLimit(this.getNodeParameter('returnAll', itemIndex, false), this.getNodeParameter('limit', itemIndex, 50));
 	const body = employeeSearchBody(this.getNodeParameter('filters', itemIndex, {}) as IDataObject);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const includeProbation = isBlank(options.includeProbation) ? false : parseBoolean('Include Probation', options.includeProbation);
