@@ -27,8 +27,9 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: '7140964208476371111',
-		description: 'The employee on probation: their employment ID as text, of the type set in Options → Employment ID Type (Open ID such as ou_…, or the 19-digit CoreHR ID). Probation → Search returns it.',
+		// The example matches the default ID type (Open ID); the description names the other forms.
+		placeholder: 'e.g. ou_7dab8a3d3cdcc9da365777c7ad535d62',
+		description: 'The employee on probation: their employment ID as text, of the type set in Options → Employment ID Type (Open ID ou_… by default; digits for the CoreHR ID). Probation → Search returns it.',
 	},
 	{
 		displayName: 'Assessments',
