@@ -58,13 +58,21 @@ export function generatedPerson(k: number): GeneratedPerson {
 /** The probation half of a seeded employment. */
 type SeedProbation = Omit<SeedEmployment, keyof SeedPerson>;
 
-interface CaseDefinition {
+/** What a case says about its person, as defined and as exported. */
+interface PersonFacts {
+	/** What the case is for. */
 	why: string;
 	employeeNumber: string;
+	/** Work email. */
 	email: string;
+	/** preferred_local_full_name (also preferred_name) */
 	localName: string;
+	/** preferred_english_full_name */
 	englishName: string;
 	phone: string;
+}
+
+interface CaseDefinition extends PersonFacts {
 	/** Oldest first; `probation: null` for an employment without one. */
 	employments: { status: EmploymentStatus; probation: SeedProbation | null }[];
 }
@@ -75,7 +83,14 @@ const waiting = (start: string, end: string, assessments: SeedProbation['assessm
 	probation_status: 'waiting',
 	assessments,
 });
+/** One hired employment whose probation is waiting for conversion. */
+const hiredWith = (
+	start: string,
+	end: string,
+	assessments: SeedProbation['assessments'],
+): CaseDefinition['employments'] => [{ status: 'hired', probation: waiting(start, end, assessments) }];
 const FINAL_NOT_STARTED = { assessment_status: 'not_started', is_final_asssessment: true } as const;
+const FINAL_IN_PROCESS = { assessment_status: 'in_process', is_final_asssessment: true } as const;
 
 /*
  * Each case is a situation a by-employee lookup must get right. Names, numbers and emails are
@@ -90,7 +105,7 @@ const CASE_DEFINITIONS = {
 		localName: '黄丽',
 		englishName: 'Huang Li',
 		phone: '13900000123',
-		employments: [{ status: 'hired', probation: waiting('2025-11-03', '2026-02-03', [FINAL_NOT_STARTED]) }],
+		employments: hiredWith('2025-11-03', '2026-02-03', [FINAL_NOT_STARTED]),
 	},
 	numericLooking: {
 		why: 'numeric-looking number with a leading zero: as the text "030123" it is one person, as the number 30123 it also matches droppedZerosTwin',
@@ -99,14 +114,7 @@ const CASE_DEFINITIONS = {
 		localName: '杨帆',
 		englishName: 'Yang Fan',
 		phone: '13900030123',
-		employments: [
-			{
-				status: 'hired',
-				probation: waiting('2025-10-13', '2026-01-13', [
-					{ assessment_status: 'in_process', is_final_asssessment: true },
-				]),
-			},
-		],
+		employments: hiredWith('2025-10-13', '2026-01-13', [FINAL_IN_PROCESS]),
 	},
 	droppedZerosTwin: {
 		why: 'employee number "30123": what "030123" becomes without its zero, so the number 30123 is ambiguous',
@@ -115,7 +123,7 @@ const CASE_DEFINITIONS = {
 		localName: '许晴',
 		englishName: 'Xu Qing',
 		phone: '13900300123',
-		employments: [{ status: 'hired', probation: waiting('2025-10-20', '2026-01-20', [FINAL_NOT_STARTED]) }],
+		employments: hiredWith('2025-10-20', '2026-01-20', [FINAL_NOT_STARTED]),
 	},
 	rehired: {
 		why: 'left and came back: two employments of one person (same person_id, number and email), the old one terminated, each with its own probation',
@@ -143,7 +151,7 @@ const CASE_DEFINITIONS = {
 					],
 				},
 			},
-			{ status: 'hired', probation: waiting('2025-11-10', '2026-02-10', [FINAL_NOT_STARTED]) },
+			...hiredWith('2025-11-10', '2026-02-10', [FINAL_NOT_STARTED]),
 		],
 	},
 	withoutProbation: {
@@ -162,22 +170,17 @@ const CASE_DEFINITIONS = {
 		localName: '高峰',
 		englishName: 'Gao Feng',
 		phone: '13900000321',
-		employments: [
+		employments: hiredWith('2025-09-15', '2025-12-15', [
 			{
-				status: 'hired',
-				probation: waiting('2025-09-15', '2025-12-15', [
-					{
-						assessment_status: 'completed',
-						assessment_result: 'approved',
-						assessment_score: 85,
-						assessment_grade: 'grade_b',
-						assessment_comment: 'First month review',
-						is_final_asssessment: false,
-					},
-					{ assessment_status: 'not_started', is_final_asssessment: false },
-				]),
+				assessment_status: 'completed',
+				assessment_result: 'approved',
+				assessment_score: 85,
+				assessment_grade: 'grade_b',
+				assessment_comment: 'First month review',
+				is_final_asssessment: false,
 			},
-		],
+			{ assessment_status: 'not_started', is_final_asssessment: false },
+		]),
 	},
 	sameNameA: {
 		why: 'one of two different people named 王伟 / Wang Wei (a name search finds both)',
@@ -186,7 +189,7 @@ const CASE_DEFINITIONS = {
 		localName: '王伟',
 		englishName: 'Wang Wei',
 		phone: '13900000555',
-		employments: [{ status: 'hired', probation: waiting('2025-10-27', '2026-01-27', [FINAL_NOT_STARTED]) }],
+		employments: hiredWith('2025-10-27', '2026-01-27', [FINAL_NOT_STARTED]),
 	},
 	sameNameB: {
 		why: 'the other 王伟 / Wang Wei, with another number and email',
@@ -195,14 +198,7 @@ const CASE_DEFINITIONS = {
 		localName: '王伟',
 		englishName: 'Wang Wei',
 		phone: '13900000556',
-		employments: [
-			{
-				status: 'hired',
-				probation: waiting('2025-11-17', '2026-02-17', [
-					{ assessment_status: 'in_process', is_final_asssessment: true },
-				]),
-			},
-		],
+		employments: hiredWith('2025-11-17', '2026-02-17', [FINAL_IN_PROCESS]),
 	},
 } satisfies Record<string, CaseDefinition>;
 
@@ -218,15 +214,7 @@ export interface PeopleCaseEmployment {
 	probation: { assessmentIds: string[]; finalAssessmentId: string | null } | null;
 }
 
-export interface PeopleCase {
-	why: string;
-	employeeNumber: string;
-	email: string;
-	/** preferred_local_full_name (also preferred_name) */
-	localName: string;
-	/** preferred_english_full_name */
-	englishName: string;
-	phone: string;
+export interface PeopleCase extends PersonFacts {
 	personId: string;
 	/** Oldest first. */
 	employments: PeopleCaseEmployment[];
@@ -246,7 +234,8 @@ function buildCases(): {
 	const next = { employment: CASE_ID_OFFSET, assessment: CASE_ID_OFFSET, person: CASE_ID_OFFSET };
 	for (const [name, def] of Object.entries(CASE_DEFINITIONS) as [PeopleCaseName, CaseDefinition][]) {
 		const personId = idAt('person', next.person++);
-		const employments = def.employments.map((e): PeopleCaseEmployment => {
+		const { employments: definitions, ...facts } = def;
+		const employments = definitions.map((e): PeopleCaseEmployment => {
 			const employmentId = idAt('employment', next.employment++);
 			const person: SeedPerson = {
 				employment_id: employmentId,
@@ -282,17 +271,7 @@ function buildCases(): {
 			};
 		});
 		const current = employments.find((e) => e.status === 'hired') ?? employments[employments.length - 1];
-		cases[name] = {
-			why: def.why,
-			employeeNumber: def.employeeNumber,
-			email: def.email,
-			localName: def.localName,
-			englishName: def.englishName,
-			phone: def.phone,
-			personId,
-			employments,
-			current,
-		};
+		cases[name] = { ...facts, personId, employments, current };
 	}
 	return { cases, seed };
 }
