@@ -301,7 +301,7 @@ describe('search', () => {
 	it('filters and validates', async () => {
 		const c = await authed();
 		const ids = async (filter: Record<string, unknown>): Promise<string[]> => {
-			const res = await c.post<FeishuBody>(`${SEARCH}?page_size=100`, filter);
+			const res = await c.post<FeishuBody>(`${SEARCH}?page_size=100&user_id_type=people_corehr_id`, filter);
 			expect(res.data.code).toBe(0);
 			return (res.data.data?.items as { employment_id: string }[]).map((i) => i.employment_id);
 		};

@@ -1,6 +1,7 @@
 import type { Answer } from './answers';
 import type { FaultQueue } from './faults';
-import type { Emulator, RateLimitConfig, SeedData } from './types';
+import { EMPLOYEE_FIELDS } from './types';
+import type { EmployeeField, Emulator, RateLimitConfig, SeedData } from './types';
 import { isRecord } from './validation';
 
 /** What the admin API needs from the running emulator. */
@@ -15,6 +16,10 @@ export interface AdminTarget extends Omit<Emulator, 'faults' | 'expireAllTokens'
 const ok = (extra: Record<string, unknown> = {}): Answer => ({ status: 200, body: { ok: true, ...extra } });
 const bad = (error: string): Answer => ({ status: 400, body: { ok: false, error } });
 
+function isEmployeeFieldList(v: unknown): v is EmployeeField[] {
+	return Array.isArray(v) && v.every((f) => (EMPLOYEE_FIELDS as readonly unknown[]).includes(f));
+}
+
 function isRateLimit(v: unknown): v is RateLimitConfig | number | null {
 	return (
 		v === null ||
@@ -25,11 +30,13 @@ function isRateLimit(v: unknown): v is RateLimitConfig | number | null {
 
 /**
  * `/__emulator/<name>`: controls for other processes (demo, e2e runs). No auth, no faults, not logged.
- *   GET  state               assessments, probations (omit with ?probations=0), counters, tokens, faults, config
- *   GET  requests?since=N    request log entries with seq > N
+ *   GET  state               assessments, probations (omit with ?probations=0), employments (?employments=0),
+ *                            counters (calls per endpoint included), tokens, faults, config
+ *   GET  requests?since=N    request log entries with seq > N (each names its `endpoint`)
  *   POST reset               {seed?: SeedData | number}
  *   GET  faults / POST faults  FaultControls as JSON, see FaultQueue.applyJson
- *   POST config              {tokenLifetimeSeconds?, writeRateLimit?, readRateLimit?, latencyMs?, logRequests?}
+ *   POST config              {tokenLifetimeSeconds?, writeRateLimit?, readRateLimit?, latencyMs?, logRequests?,
+ *                             hiddenEmployeeFields?: EmployeeField[]}  ([] shows every field again)
  *   POST expire-tokens
  *   POST seed-assessments    {n}
  */
@@ -53,6 +60,7 @@ export function handleAdmin(
 				defaultApp: t.defaultApp,
 				assessments: [...t.assessments.values()],
 				probations: query.get('probations') === '0' ? undefined : [...t.probations.values()],
+				employments: query.get('employments') === '0' ? undefined : [...t.employments.values()],
 				counters: t.counters(),
 				issuedTokens: t.issuedTokens(),
 				faults: t.faults.pending(),
@@ -81,9 +89,12 @@ export function handleAdmin(
 			return problem ? bad(problem) : ok({ faults: t.faults.pending() });
 		}
 		case 'POST config': {
-			const { tokenLifetimeSeconds, writeRateLimit, readRateLimit, latencyMs, logRequests } = b;
+			const { tokenLifetimeSeconds, writeRateLimit, readRateLimit, latencyMs, logRequests, hiddenEmployeeFields } = b;
 			if (tokenLifetimeSeconds !== undefined && typeof tokenLifetimeSeconds !== 'number') {
 				return bad('tokenLifetimeSeconds must be a number');
+			}
+			if (hiddenEmployeeFields !== undefined && !isEmployeeFieldList(hiddenEmployeeFields)) {
+				return bad(`hiddenEmployeeFields must be an array of ${EMPLOYEE_FIELDS.join(', ')}`);
 			}
 			for (const [field, v] of [
 				['writeRateLimit', writeRateLimit],
@@ -98,6 +109,7 @@ export function handleAdmin(
 			if (isRateLimit(readRateLimit)) t.setReadRateLimit(readRateLimit);
 			if (typeof latencyMs === 'number') t.setLatency(latencyMs);
 			if (typeof logRequests === 'boolean') t.setLogRequests(logRequests);
+			if (isEmployeeFieldList(hiddenEmployeeFields)) t.setHiddenEmployeeFields(hiddenEmployeeFields);
 			return ok({ config: t.configView() });
 		}
 		case 'POST expire-tokens':

@@ -91,3 +91,35 @@ export function decodePageToken(token: string): number | null {
 	}
 	return null;
 }
+
+export interface SearchPage {
+	items: Record<string, unknown>[];
+	/** Offset of the next page, or null on the last page. */
+	next: number | null;
+}
+
+/** One page of the matching candidates, in candidate order, each shown as an answer item. */
+export function pageOf<T>(
+	candidates: Iterable<T>,
+	matches: (candidate: T) => boolean,
+	offset: number,
+	pageSize: number,
+	show: (candidate: T) => Record<string, unknown>,
+): SearchPage {
+	const items: Record<string, unknown>[] = [];
+	let seen = 0;
+	for (const candidate of candidates) {
+		if (!matches(candidate)) continue;
+		if (seen++ < offset) continue;
+		if (items.length === pageSize) return { items, next: offset + pageSize };
+		items.push(show(candidate));
+	}
+	return { items, next: null };
+}
+
+/** A search answer's data: no `total`, and page_token only while has_more (as Feishu sends it). */
+export function pageData(page: SearchPage): Record<string, unknown> {
+	const data: Record<string, unknown> = { items: page.items, has_more: page.next !== null };
+	if (page.next !== null) data.page_token = encodePageToken(page.next);
+	return data;
+}

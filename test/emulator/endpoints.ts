@@ -1,15 +1,10 @@
-import {
-	decodePageToken,
-	encodePageToken,
-	feishuError,
-	invalid,
-	notFound,
-	success,
-} from './answers';
+import { decodePageToken, feishuError, invalid, notFound, pageData, success } from './answers';
 import type { Answer } from './answers';
+import { parseEmployeeSearchBody, PHONE_SEARCH_SCOPE, searchEmployees } from './employees';
 import { parseSearchBody, searchProbations } from './search';
 import type { EmulatorState } from './state';
-import type { AppConfig, DepartmentIds, GradeOptionConfig } from './types';
+import { USER_ID_TYPES } from './types';
+import type { AppConfig, DepartmentIds, EmployeeField, GradeOptionConfig, UserIdType } from './types';
 import { checkAssessment, DIGITS, isRecord, shown } from './validation';
 import type { AssessmentWrite, FieldViolation } from './validation';
 
@@ -21,9 +16,10 @@ export interface EndpointContext {
 	app: AppConfig;
 	state: EmulatorState;
 	grades: GradeOptionConfig[];
+	/** employees/search fields the emulator is told to leave out (a missing field scope). */
+	hiddenEmployeeFields: ReadonlySet<EmployeeField>;
 }
 
-const USER_ID_TYPES = ['open_id', 'union_id', 'user_id', 'people_corehr_id'];
 const DEPARTMENT_ID_TYPES: (keyof DepartmentIds)[] = [
 	'open_department_id',
 	'department_id',
@@ -31,6 +27,20 @@ const DEPARTMENT_ID_TYPES: (keyof DepartmentIds)[] = [
 ];
 const ASSESSMENT_FIELD_SCOPES = ['corehr:probation.assessment:read', 'corehr:probation.assessment:write'];
 const GRADE_SEARCH_SCOPE = 'corehr:probation.grade.search:read';
+const PHONE_FIELD_SCOPES = ['corehr:person.phone:read', 'corehr:person.phone:write'];
+
+/** The app lacks every one of these scopes. */
+function lacksAll(c: EndpointContext, scopes: string[]): boolean {
+	const missing = c.app.missingScopes ?? [];
+	return scopes.every((s) => missing.includes(s));
+}
+
+/** 400 / 1160017: a filter needs a field scope the app does not have. */
+function fieldScopeError(c: EndpointContext, scope: string): Answer {
+	return feishuError(c.logId, 400, 1160017, `field permission denied, apply for ${scope}`, {
+		permission_violations: [{ type: 'field_scope_required', subject: scope, scope }],
+	});
+}
 
 function openGrades(c: EndpointContext): Set<string> {
 	return new Set(c.grades.filter((g) => g.isOpen !== false).map((g) => g.apiName));
@@ -41,14 +51,43 @@ function badPathId(c: EndpointContext, id: string): Answer | null {
 	return invalid(c.logId, [{ field: 'assessment_id', value: id, description: 'must be a numeric string' }]);
 }
 
-/**
- * user_id_type is checked but IDs are not translated: the emulator keeps one 19-digit
- * employment_id whatever the type asked for.
- */
-function checkUserIdType(c: EndpointContext): FieldViolation[] {
-	const value = c.query.get('user_id_type');
-	if (value === null || USER_ID_TYPES.includes(value)) return [];
-	return [{ field: 'user_id_type', value, description: `must be one of ${USER_ID_TYPES.join(', ')}` }];
+/** A query parameter that must be one of `allowed`; Feishu's default when absent. */
+function queryChoice<T extends string>(
+	c: EndpointContext,
+	name: string,
+	allowed: readonly T[],
+	fallback: T,
+	violations: FieldViolation[],
+): T {
+	const value = c.query.get(name);
+	if (value === null) return fallback;
+	if ((allowed as readonly string[]).includes(value)) return value as T;
+	violations.push({ field: name, value, description: `must be one of ${allowed.join(', ')}` });
+	return fallback;
+}
+
+/** user_id_type decides how every employment ID in the request and the answer is read and written. */
+function userIdType(c: EndpointContext, violations: FieldViolation[]): UserIdType {
+	return queryChoice(c, 'user_id_type', USER_ID_TYPES, 'open_id', violations);
+}
+
+/** page_size (required, 1–100) and page_token of the two searches. */
+function paging(c: EndpointContext, violations: FieldViolation[]): { pageSize: number; offset: number } {
+	const pageSizeText = c.query.get('page_size');
+	const pageSize = pageSizeText !== null && /^\d+$/.test(pageSizeText) ? Number(pageSizeText) : NaN;
+	if (!(pageSize >= 1 && pageSize <= 100)) {
+		violations.push({
+			field: 'page_size',
+			value: pageSizeText ?? '',
+			description: 'page_size is required, an integer from 1 to 100',
+		});
+	}
+	const pageToken = c.query.get('page_token');
+	const offset = pageToken ? decodePageToken(pageToken) : 0;
+	if (offset === null) {
+		violations.push({ field: 'page_token', value: pageToken ?? '', description: 'invalid page_token' });
+	}
+	return { pageSize, offset: offset ?? 0 };
 }
 
 /** PATCH /open-apis/corehr/v2/probation/assessments/:assessment_id */
@@ -71,7 +110,8 @@ export function deleteAssessment(c: EndpointContext, id: string): Answer {
 
 /** POST /open-apis/corehr/v2/probation/assessments */
 export function createAssessments(c: EndpointContext): Answer {
-	const violations: FieldViolation[] = checkUserIdType(c);
+	const violations: FieldViolation[] = [];
+	const idType = userIdType(c, violations);
 	const body = c.body;
 	if (!isRecord(body)) {
 		violations.push({ field: 'body', value: shown(body), description: 'must be a JSON object' });
@@ -101,55 +141,57 @@ export function createAssessments(c: EndpointContext): Answer {
 		});
 	}
 	if (violations.length > 0) return invalid(c.logId, violations);
-	const ids = c.state.createAssessments(employmentId as string, writes);
-	if (!ids) return notFound(c.logId, `employment ${String(employmentId)}`);
+	const corehrId = c.state.resolveEmploymentId(employmentId as string, idType);
+	if (!corehrId) return notFound(c.logId, `employment ${String(employmentId)} (user_id_type ${idType})`);
+	const ids = c.state.createAssessments(corehrId, writes);
+	if (!ids) return notFound(c.logId, `probation of employment ${String(employmentId)}`);
 	return success({ assessment_ids: ids });
 }
 
 /** POST /open-apis/corehr/v2/probation/search */
-export function search(c: EndpointContext): Answer {
-	const violations = checkUserIdType(c);
-	const pageSizeText = c.query.get('page_size');
-	const pageSize = pageSizeText !== null && /^\d+$/.test(pageSizeText) ? Number(pageSizeText) : NaN;
-	if (!(pageSize >= 1 && pageSize <= 100)) {
-		violations.push({
-			field: 'page_size',
-			value: pageSizeText ?? '',
-			description: 'page_size is required, an integer from 1 to 100',
-		});
-	}
-	const pageToken = c.query.get('page_token');
-	const offset = pageToken ? decodePageToken(pageToken) : 0;
-	if (offset === null) {
-		violations.push({ field: 'page_token', value: pageToken ?? '', description: 'invalid page_token' });
-	}
-	const departmentIdType = (c.query.get('department_id_type') ?? 'open_department_id') as keyof DepartmentIds;
-	if (!DEPARTMENT_ID_TYPES.includes(departmentIdType)) {
-		violations.push({
-			field: 'department_id_type',
-			value: departmentIdType,
-			description: `must be one of ${DEPARTMENT_ID_TYPES.join(', ')}`,
-		});
-	}
-	const filter = parseSearchBody(c.body, departmentIdType);
+export function probationSearch(c: EndpointContext): Answer {
+	const violations: FieldViolation[] = [];
+	const idType = userIdType(c, violations);
+	const { pageSize, offset } = paging(c, violations);
+	const departmentIdType = queryChoice(
+		c,
+		'department_id_type',
+		DEPARTMENT_ID_TYPES,
+		'open_department_id',
+		violations,
+	);
+	const filter = parseSearchBody(c.body, departmentIdType, (id) => c.state.resolveEmploymentId(id, idType));
 	if (!filter.ok) violations.push(...filter.violations);
-	if (violations.length > 0 || !filter.ok || offset === null) return invalid(c.logId, violations);
+	if (violations.length > 0 || !filter.ok) return invalid(c.logId, violations);
 
-	const missing = c.app.missingScopes ?? [];
-	if (filter.value.finalGrade !== undefined && missing.includes(GRADE_SEARCH_SCOPE)) {
-		return feishuError(c.logId, 400, 1160017, `field permission denied, apply for ${GRADE_SEARCH_SCOPE}`, {
-			permission_violations: [
-				{ type: 'field_scope_required', subject: GRADE_SEARCH_SCOPE, scope: GRADE_SEARCH_SCOPE },
-			],
-		});
+	if (filter.value.finalGrade !== undefined && lacksAll(c, [GRADE_SEARCH_SCOPE])) {
+		return fieldScopeError(c, GRADE_SEARCH_SCOPE);
 	}
-	// Without the assessment field scope Feishu silently leaves those fields out.
-	const withAssessments = !ASSESSMENT_FIELD_SCOPES.every((s) => missing.includes(s));
-	const page = searchProbations(c.state, filter.value, offset, pageSize, withAssessments, c.grades);
-	// No `total`: Feishu does not send one.
-	const data: Record<string, unknown> = { items: page.items, has_more: page.next !== null };
-	if (page.next !== null) data.page_token = encodePageToken(page.next);
-	return success(data);
+	const page = searchProbations(c.state, filter.value, offset, pageSize, {
+		idType,
+		// Without the assessment field scope Feishu silently leaves those fields out.
+		withAssessments: !lacksAll(c, ASSESSMENT_FIELD_SCOPES),
+		grades: c.grades,
+	});
+	return success(pageData(page));
+}
+
+/** POST /open-apis/corehr/v2/employees/search */
+export function employeeSearch(c: EndpointContext): Answer {
+	const violations: FieldViolation[] = [];
+	const idType = userIdType(c, violations);
+	const { pageSize, offset } = paging(c, violations);
+	// Checked like Feishu does, though no department field is modelled.
+	queryChoice(c, 'department_id_type', DEPARTMENT_ID_TYPES, 'open_department_id', violations);
+	const query = parseEmployeeSearchBody(c.body, (id) => c.state.resolveEmploymentId(id, idType));
+	if (!query.ok) violations.push(...query.violations);
+	if (violations.length > 0 || !query.ok) return invalid(c.logId, violations);
+
+	if (query.value.byPhone && lacksAll(c, [PHONE_SEARCH_SCOPE])) return fieldScopeError(c, PHONE_SEARCH_SCOPE);
+	const hidden = new Set(c.hiddenEmployeeFields);
+	// A missing field scope leaves the field out of the answer; the call still succeeds.
+	if (lacksAll(c, PHONE_FIELD_SCOPES)) hidden.add('person_info.phone_number');
+	return success(pageData(searchEmployees(c.state, query.value, offset, pageSize, { idType, hidden })));
 }
 
 /** GET /open-apis/corehr/v1/custom_fields/get_by_param (only probation_management.final_assessment_grade). */

@@ -20,6 +20,10 @@ export const ENUM_LABELS: Record<string, Record<string, { zh: string; en: string
 		converted: { zh: '已转正', en: 'Converted' },
 		offboarded: { zh: '已离职', en: 'Offboarded' },
 	},
+	employment_status: {
+		hired: { zh: '在职', en: 'Hired' },
+		terminated: { zh: '离职', en: 'Terminated' },
+	},
 	submission_type: {
 		hr_submission: { zh: 'HR 提交', en: 'HR submission' },
 		self_submission: { zh: '员工自助提交', en: 'Self submission' },

@@ -1,8 +1,10 @@
+import { pageOf } from './answers';
+import type { SearchPage } from './answers';
 import { enumObject } from './labels';
 import type { EmulatorState } from './state';
 import { ASSESSMENT_RESULTS, PROBATION_STATUSES } from './types';
-import type { AssessmentRecord, DepartmentIds, GradeOptionConfig, ProbationRecord } from './types';
-import { isDate, isRecord, shown } from './validation';
+import type { AssessmentRecord, DepartmentIds, GradeOptionConfig, ProbationRecord, UserIdType } from './types';
+import { bodyRecord, isDate, readEnum, readStringList, shown } from './validation';
 import type { Checked, FieldViolation } from './validation';
 
 type DateField =
@@ -27,6 +29,7 @@ const RANGES: { field: DateField; start: string; end: string }[] = [
 ];
 
 export interface SearchFilter {
+	/** CoreHR IDs, in request order; IDs that name no employment are left out (they match nothing). */
 	employmentIds?: Set<string>;
 	departmentIds?: Set<string>;
 	departmentIdType: keyof DepartmentIds;
@@ -36,25 +39,22 @@ export interface SearchFilter {
 	finalGrade?: string;
 }
 
-export function parseSearchBody(body: unknown, departmentIdType: keyof DepartmentIds): Checked<SearchFilter> {
+/** `resolve` turns a sent employment ID (of the request's user_id_type) into a CoreHR ID. */
+export function parseSearchBody(
+	body: unknown,
+	departmentIdType: keyof DepartmentIds,
+	resolve: (id: string) => string | undefined,
+): Checked<SearchFilter> {
 	// Every filter is optional; an empty body means "everything".
-	const b: Record<string, unknown> = body === undefined || body === null ? {} : isRecord(body) ? body : {};
 	const v: FieldViolation[] = [];
-	if (body !== undefined && body !== null && !isRecord(body)) {
-		v.push({ field: 'body', value: shown(body), description: 'must be a JSON object' });
-	}
+	const b = bodyRecord(body, v);
 	const filter: SearchFilter = { departmentIdType, ranges: [] };
-	const stringList = (name: string): Set<string> | undefined => {
-		const value = b[name];
-		if (value === undefined || value === null) return undefined;
-		if (!Array.isArray(value) || !value.every((x) => typeof x === 'string')) {
-			v.push({ field: name, value: shown(value), description: 'must be an array of strings' });
-			return undefined;
-		}
-		return new Set(value as string[]);
-	};
-	filter.employmentIds = stringList('employment_ids');
-	filter.departmentIds = stringList('department_ids');
+	const employmentIds = readStringList(b, 'employment_ids', v);
+	if (employmentIds) {
+		filter.employmentIds = new Set(employmentIds.flatMap((id) => resolve(id) ?? []));
+	}
+	const departmentIds = readStringList(b, 'department_ids', v);
+	if (departmentIds) filter.departmentIds = new Set(departmentIds);
 	for (const r of RANGES) {
 		const from = b[r.start];
 		const to = b[r.end];
@@ -75,22 +75,9 @@ export function parseSearchBody(body: unknown, departmentIdType: keyof Departmen
 		}
 		if (ok) filter.ranges.push({ field: r.field, from: from as string, to: to as string });
 	}
-	const enumFilter = (name: string, allowed: readonly string[] | null): string | undefined => {
-		const value = b[name];
-		if (value === undefined || value === null) return undefined;
-		if (typeof value !== 'string' || (allowed && !allowed.includes(value))) {
-			v.push({
-				field: name,
-				value: shown(value),
-				description: allowed ? `must be one of ${allowed.join(', ')}` : 'must be a string',
-			});
-			return undefined;
-		}
-		return value;
-	};
-	filter.probationStatus = enumFilter('probation_status', PROBATION_STATUSES);
-	filter.finalResult = enumFilter('final_assessment_result', ASSESSMENT_RESULTS);
-	filter.finalGrade = enumFilter('final_assessment_grade', null);
+	filter.probationStatus = readEnum(b, 'probation_status', PROBATION_STATUSES, v);
+	filter.finalResult = readEnum(b, 'final_assessment_result', ASSESSMENT_RESULTS, v);
+	filter.finalGrade = readEnum(b, 'final_assessment_grade', null, v);
 	return v.length > 0 ? { ok: false, violations: v } : { ok: true, value: filter };
 }
 
@@ -110,10 +97,11 @@ function matches(state: EmulatorState, p: ProbationRecord, f: SearchFilter): boo
 	return true;
 }
 
-export interface SearchPage {
-	items: Record<string, unknown>[];
-	/** Offset of the next page, or null on the last page. */
-	next: number | null;
+/** How search items are shown: employment IDs in the request's type, assessments only with their field scope. */
+export interface ProbationView {
+	idType: UserIdType;
+	withAssessments: boolean;
+	grades: GradeOptionConfig[];
 }
 
 export function searchProbations(
@@ -121,28 +109,18 @@ export function searchProbations(
 	filter: SearchFilter,
 	offset: number,
 	pageSize: number,
-	withAssessments: boolean,
-	grades: GradeOptionConfig[],
+	view: ProbationView,
 ): SearchPage {
-	const items: Record<string, unknown>[] = [];
-	let seen = 0;
-	let next: number | null = null;
 	const candidates: Iterable<ProbationRecord> = filter.employmentIds
-		? [...filter.employmentIds].flatMap((id) => {
-				const p = state.probations.get(id);
-				return p ? [p] : [];
-			})
+		? [...filter.employmentIds].flatMap((id) => state.probations.get(id) ?? [])
 		: state.probations.values();
-	for (const p of candidates) {
-		if (!matches(state, p, filter)) continue;
-		if (seen++ < offset) continue;
-		if (items.length === pageSize) {
-			next = offset + pageSize;
-			break;
-		}
-		items.push(probationItem(state, p, withAssessments, grades));
-	}
-	return { items, next };
+	return pageOf(
+		candidates,
+		(p) => matches(state, p, filter),
+		offset,
+		pageSize,
+		(p) => probationItem(state, p, view),
+	);
 }
 
 function assessmentItem(a: AssessmentRecord, grades: GradeOptionConfig[]): Record<string, unknown> {
@@ -160,14 +138,10 @@ function assessmentItem(a: AssessmentRecord, grades: GradeOptionConfig[]): Recor
 }
 
 /** One `items[]` entry of search, shaped as probation_info in the docs. */
-export function probationItem(
-	state: EmulatorState,
-	p: ProbationRecord,
-	withAssessments: boolean,
-	grades: GradeOptionConfig[],
-): Record<string, unknown> {
+export function probationItem(state: EmulatorState, p: ProbationRecord, view: ProbationView): Record<string, unknown> {
+	const { withAssessments, grades } = view;
 	const item: Record<string, unknown> = {
-		employment_id: p.employment_id,
+		employment_id: state.employmentIdAs(p.employment_id, view.idType),
 		probation_id: p.probation_id,
 		probation_start_date: p.probation_start_date,
 		probation_expected_end_date: p.probation_expected_end_date,
@@ -175,7 +149,7 @@ export function probationItem(
 	if (p.actual_probation_end_date) item.actual_probation_end_date = p.actual_probation_end_date;
 	if (p.initiating_time) item.initiating_time = p.initiating_time;
 	if (p.submission_type) item.submission_type = enumObject('submission_type', p.submission_type);
-	if (p.initiator_id !== undefined) item.initiator_id = p.initiator_id;
+	if (p.initiator_id !== undefined) item.initiator_id = state.employmentIdAs(p.initiator_id, view.idType);
 	item.probation_status = enumObject('probation_status', p.probation_status);
 	if (p.self_review !== undefined) item.self_review = p.self_review;
 	if (p.notes !== undefined) item.notes = p.notes;

@@ -6,7 +6,14 @@ import { handleAdmin } from './admin';
 import type { AdminTarget } from './admin';
 import { BAD_GATEWAY, feishuError, PAGE_NOT_FOUND, rateLimited } from './answers';
 import type { Answer } from './answers';
-import { createAssessments, deleteAssessment, gradeField, patchAssessment, search } from './endpoints';
+import {
+	createAssessments,
+	deleteAssessment,
+	employeeSearch,
+	gradeField,
+	patchAssessment,
+	probationSearch,
+} from './endpoints';
 import type { EndpointContext } from './endpoints';
 import { FaultQueue, TOKEN_PATH } from './faults';
 import { DEFAULT_GRADE_OPTIONS } from './labels';
@@ -15,9 +22,12 @@ import { DEMO_SEED, EmulatorState, generatedSeed } from './state';
 import type {
 	AppConfig,
 	AssessmentRecord,
+	EmployeeField,
+	EmploymentRecord,
 	Emulator,
 	EmulatorCounters,
 	EmulatorOptions,
+	EndpointName,
 	FaultSpec,
 	GradeOptionConfig,
 	ProbationRecord,
@@ -34,35 +44,68 @@ export const DEFAULT_APP: AppConfig = {
 
 const ADMIN_PREFIX = '/__emulator/';
 const ASSESSMENTS_PATH = '/open-apis/corehr/v2/probation/assessments';
-const SEARCH_PATH = '/open-apis/corehr/v2/probation/search';
+export const PROBATION_SEARCH_PATH = '/open-apis/corehr/v2/probation/search';
+export const EMPLOYEE_SEARCH_PATH = '/open-apis/corehr/v2/employees/search';
 const GRADE_PATH = '/open-apis/corehr/v1/custom_fields/get_by_param';
 const MAX_BODY_BYTES = 1 << 20;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
-type RouteName = 'token' | 'patch' | 'delete' | 'create' | 'search' | 'grades' | 'notFound';
 
 interface RouteRule {
 	/** The app needs any one of these. */
 	scopes: string[];
 	/** Which rate limit applies: writes (100/min on Feishu) or reads (1000/min). */
 	write: boolean;
+	/** 'json': the body must be JSON; 'optional': JSON when there is one (searches); 'none': no body read. */
+	body: 'json' | 'optional' | 'none';
 	run: (c: EndpointContext, id: string) => Answer;
 }
 
 const WRITE_SCOPE = 'corehr:probation.assessment:write';
-const ROUTE_RULES: Record<Exclude<RouteName, 'token' | 'notFound'>, RouteRule> = {
-	patch: { scopes: [WRITE_SCOPE], write: true, run: patchAssessment },
-	delete: { scopes: [WRITE_SCOPE], write: true, run: deleteAssessment },
-	create: { scopes: [WRITE_SCOPE], write: true, run: (c) => createAssessments(c) },
-	search: { scopes: ['corehr:probation:read', 'corehr:probation:write'], write: false, run: (c) => search(c) },
+const ROUTE_RULES: Record<Exclude<EndpointName, 'token' | 'notFound'>, RouteRule> = {
+	patch: { scopes: [WRITE_SCOPE], write: true, body: 'json', run: patchAssessment },
+	delete: { scopes: [WRITE_SCOPE], write: true, body: 'none', run: deleteAssessment },
+	create: { scopes: [WRITE_SCOPE], write: true, body: 'json', run: (c) => createAssessments(c) },
+	probationSearch: {
+		scopes: ['corehr:probation:read', 'corehr:probation:write'],
+		write: false,
+		body: 'optional',
+		run: (c) => probationSearch(c),
+	},
+	// The scopes the docs name for employees/search. Feishu documents 100/min for this call (not
+	// 1,000 like the other reads); here it shares the read limit, which tests set as they need.
+	employeeSearch: {
+		scopes: ['corehr:employee:read', 'corehr:employee:write'],
+		write: false,
+		body: 'optional',
+		run: (c) => employeeSearch(c),
+	},
 	grades: {
 		scopes: ['corehr:common_data.meta_data:read', 'corehr:corehr:readonly', 'corehr:corehr'],
 		write: false,
+		body: 'none',
 		run: (c) => gradeField(c),
 	},
 };
 
+const noCalls = (): Record<EndpointName, number> => ({
+	token: 0,
+	patch: 0,
+	delete: 0,
+	create: 0,
+	probationSearch: 0,
+	employeeSearch: 0,
+	grades: 0,
+	notFound: 0,
+});
+
+interface Route {
+	name: EndpointName;
+	/** The assessment ID of a PATCH or DELETE path. */
+	id?: string;
+}
+
 interface Ctx {
+	route: Route;
 	req: IncomingMessage;
 	res: ServerResponse;
 	method: string;
@@ -89,9 +132,10 @@ interface RuntimeConfig {
 	tokenLifetimeSeconds: number;
 	latencyMs: number;
 	logRequests: boolean;
+	hiddenEmployeeFields: EmployeeField[];
 }
 
-function route(method: string, path: string): { name: RouteName; id?: string } {
+function route(method: string, path: string): Route {
 	if (path === TOKEN_PATH) return { name: method === 'POST' ? 'token' : 'notFound' };
 	if (path === ASSESSMENTS_PATH) return { name: method === 'POST' ? 'create' : 'notFound' };
 	if (path.startsWith(`${ASSESSMENTS_PATH}/`)) {
@@ -102,7 +146,8 @@ function route(method: string, path: string): { name: RouteName; id?: string } {
 		}
 		return { name: 'notFound' };
 	}
-	if (path === SEARCH_PATH && method === 'POST') return { name: 'search' };
+	if (path === PROBATION_SEARCH_PATH && method === 'POST') return { name: 'probationSearch' };
+	if (path === EMPLOYEE_SEARCH_PATH && method === 'POST') return { name: 'employeeSearch' };
 	if (path === GRADE_PATH && method === 'GET') return { name: 'grades' };
 	return { name: 'notFound' };
 }
@@ -137,6 +182,7 @@ class EmulatorServer implements AdminTarget {
 	private idempotent = new Map<string, Answer>();
 	private timers = new Set<NodeJS.Timeout>();
 	private counts = { tokenExchanges: 0, rateLimited: 0, faultsInjected: 0, requests: 0 };
+	private calls = noCalls();
 	private seq = 0;
 	private readonly logPrefix = randomBytes(4).toString('hex').toUpperCase();
 	private readonly now: () => number;
@@ -165,6 +211,7 @@ class EmulatorServer implements AdminTarget {
 			tokenLifetimeSeconds: this.options.tokenLifetimeSeconds ?? 7200,
 			latencyMs: this.options.latencyMs ?? 0,
 			logRequests: this.options.logRequests ?? true,
+			hiddenEmployeeFields: [...(this.options.hiddenEmployeeFields ?? [])],
 		};
 	}
 
@@ -199,6 +246,10 @@ class EmulatorServer implements AdminTarget {
 		return this.state.probations;
 	}
 
+	get employments(): Map<string, EmploymentRecord> {
+		return this.state.employments;
+	}
+
 	get tokenExchanges(): number {
 		return this.counts.tokenExchanges;
 	}
@@ -212,7 +263,7 @@ class EmulatorServer implements AdminTarget {
 	}
 
 	counters(): EmulatorCounters {
-		return { ...this.counts, applyCounts: Object.fromEntries(this.state.applyCounts) };
+		return { ...this.counts, calls: { ...this.calls }, applyCounts: Object.fromEntries(this.state.applyCounts) };
 	}
 
 	applyCount(assessmentId: string): number {
@@ -253,6 +304,10 @@ class EmulatorServer implements AdminTarget {
 		this.config.logRequests = on;
 	}
 
+	setHiddenEmployeeFields(fields: readonly EmployeeField[]): void {
+		this.config.hiddenEmployeeFields = [...fields];
+	}
+
 	configView(): Record<string, unknown> {
 		return {
 			...this.config,
@@ -284,6 +339,7 @@ class EmulatorServer implements AdminTarget {
 		}
 		this.requests.length = 0;
 		this.counts = { tokenExchanges: 0, rateLimited: 0, faultsInjected: 0, requests: 0 };
+		this.calls = noCalls();
 		this.faults.clear();
 		this.tokens.clear();
 		this.currentToken.clear();
@@ -362,6 +418,7 @@ class EmulatorServer implements AdminTarget {
 			}
 		}
 		const ctx: Ctx = {
+			route: route(method, path),
 			req,
 			res,
 			method,
@@ -379,9 +436,11 @@ class EmulatorServer implements AdminTarget {
 		}
 		ctx.logId = this.newLogId();
 		this.counts.requests++;
+		this.calls[ctx.route.name]++;
 		if (this.config.logRequests) {
 			ctx.entry = {
 				seq: this.counts.requests,
+				endpoint: ctx.route.name,
 				time: this.now(),
 				method,
 				path,
@@ -423,8 +482,8 @@ class EmulatorServer implements AdminTarget {
 			case 'rateLimitBurst': {
 				this.counts.rateLimited++;
 				// Report the limit of the class of call hit: Feishu documents 100/min for writes, 1000/min for reads.
-				const name = route(ctx.method, ctx.path).name;
-				const isRead = name === 'search' || name === 'grades';
+				const name = ctx.route.name;
+				const isRead = name !== 'token' && name !== 'notFound' && !ROUTE_RULES[name].write;
 				const limit = isRead
 					? (this.readLimiter.current?.limit ?? 1000)
 					: (this.writeLimiter.current?.limit ?? 100);
@@ -485,7 +544,7 @@ class EmulatorServer implements AdminTarget {
 	// ---- the API pipeline: route → token | auth → scope → rate limit → body type → client_token → endpoint
 
 	private handle(ctx: Ctx): Answer {
-		const r = route(ctx.method, ctx.path);
+		const r = ctx.route;
 		if (r.name === 'notFound') return PAGE_NOT_FOUND;
 		if (r.name === 'token') return this.token(ctx);
 		const rules = ROUTE_RULES[r.name];
@@ -504,7 +563,7 @@ class EmulatorServer implements AdminTarget {
 		}
 
 		const hasBody = ctx.rawBody.trim() !== '';
-		const needsJson = r.name === 'patch' || r.name === 'create' || (r.name === 'search' && hasBody);
+		const needsJson = rules.body === 'json' || (rules.body === 'optional' && hasBody);
 		if (needsJson && !ctx.isJsonType) {
 			return feishuError(ctx.logId, 400, 9499, 'Bad Request: Content-Type must be application/json; charset=utf-8');
 		}
@@ -526,6 +585,7 @@ class EmulatorServer implements AdminTarget {
 			app,
 			state: this.state,
 			grades: this.grades,
+			hiddenEmployeeFields: new Set(this.config.hiddenEmployeeFields),
 		};
 		const answer = rules.run(ec, r.id ?? '');
 		if (key && answer.status === 200) this.idempotent.set(key, answer);

@@ -1,45 +1,22 @@
-import { createHash } from 'crypto';
+import { departmentIds, idAt, IdSequence, userIds } from './ids';
+import type { IdKind } from './ids';
+import { generatedPerson, PEOPLE_CASE_EMPLOYMENTS } from './people';
 import type {
 	AssessmentRecord,
 	AssessmentResult,
 	AssessmentStatus,
-	DepartmentIds,
+	EmploymentRecord,
 	GradeOptionConfig,
 	ProbationRecord,
 	ProbationStatus,
 	SeedData,
 	SeedEmployment,
+	SeedEmploymentWithoutProbation,
+	SeedPerson,
+	UserIdType,
 } from './types';
+import { USER_ID_TYPES } from './types';
 import type { AssessmentWrite } from './validation';
-
-/*
- * IDs are 19-digit strings above 2^53, made with BigInt only: a JS number would round them
- * (7140964208476371331 → 7140964208476371000), which is exactly the bug the node must not have.
- * Every kind of ID steps by the same prime stride from a base with a different remainder, so an
- * employment ID can never equal an assessment ID. Consecutive IDs are 7919 apart, so an ID rounded
- * through a number (to a multiple of 1024) almost never hits another existing record.
- */
-const STRIDE = 7919n;
-const BASE = {
-	employment: 7140964208476371111n,
-	department: 7140964208476371121n,
-	probation: 7140964208476371222n,
-	assessment: 7140964208476371331n,
-	process: 7140964208476371444n,
-} as const;
-type IdKind = keyof typeof BASE;
-
-class IdSequence {
-	private n = 0n;
-	constructor(private readonly base: bigint) {}
-	next(taken?: (id: string) => boolean): string {
-		for (;;) {
-			const id = (this.base + this.n * STRIDE).toString();
-			this.n += 1n;
-			if (!taken || !taken(id)) return id;
-		}
-	}
-}
 
 /** Small deterministic PRNG (mulberry32) so generated seeds are identical on every run. */
 function prng(seed: number): () => number {
@@ -65,19 +42,18 @@ export function addMonths(date: string, months: number): string {
 	return d.toISOString().slice(0, 10);
 }
 
-export function departmentIds(peopleCorehrId: string): DepartmentIds {
-	const hash = createHash('sha256').update(peopleCorehrId).digest('hex');
-	return {
-		open_department_id: `od-${hash.slice(0, 32)}`,
-		department_id: `D${peopleCorehrId.slice(-6)}`,
-		people_corehr_department_id: peopleCorehrId,
-	};
-}
+/**
+ * The seed of the examples, the demo and `npm run emulator` (examples/assessments.csv was written
+ * against it): 20 generated employments, then the PEOPLE_CASES. Appending the cases left the IDs
+ * and records of the first 20 exactly as they were.
+ */
+export const PEOPLE_SEED = 20;
 
-/** The default data: three people, four assessments; the first assessment is the docs' example ID. */
+/** The default data of startEmulator(): three people, four assessments; the first assessment is the docs' example ID. */
 export const DEMO_SEED: SeedData = {
 	employments: [
 		{
+			...generatedPerson(0),
 			probation_start_date: '2025-09-01',
 			probation_expected_end_date: '2025-12-01',
 			probation_status: 'waiting',
@@ -94,12 +70,14 @@ export const DEMO_SEED: SeedData = {
 			],
 		},
 		{
+			...generatedPerson(1),
 			probation_start_date: '2025-10-15',
 			probation_expected_end_date: '2026-01-15',
 			probation_status: 'waiting',
 			assessments: [{ assessment_status: 'in_process', is_final_asssessment: false }],
 		},
 		{
+			...generatedPerson(2),
 			probation_start_date: '2025-06-01',
 			probation_expected_end_date: '2025-09-01',
 			actual_probation_end_date: '2025-08-29',
@@ -124,18 +102,23 @@ export const DEMO_SEED: SeedData = {
 const GENERATED_STATUSES: ProbationStatus[] = ['waiting', 'waiting', 'waiting', 'pending', 'approved', 'converted'];
 const GENERATED_ASSESSMENT_STATUSES: AssessmentStatus[] = ['not_started', 'in_process', 'completed'];
 
-/** Generate n employments (1–2 assessments each), the same for the same n. */
+/**
+ * Generate n employments (1–2 assessments each), the same for the same n; PEOPLE_SEED also gets the
+ * PEOPLE_CASES after them. People come from generatedPerson, not the PRNG, so adding them changed
+ * no probation or assessment of any generated seed.
+ */
 export function generatedSeed(n: number, grades: GradeOptionConfig[]): SeedData {
 	const rnd = prng(0x5eed ^ n);
 	const openGrades = grades.filter((g) => g.isOpen !== false).map((g) => g.apiName);
 	const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
-	const employments: SeedEmployment[] = [];
+	const employments: (SeedEmployment | SeedEmploymentWithoutProbation)[] = [];
 	for (let i = 0; i < n; i++) {
 		const start = addDays('2025-01-06', Math.floor(rnd() * 300));
 		const status = pick(GENERATED_STATUSES);
 		const count = rnd() < 0.5 ? 1 : 2;
 		const employment: SeedEmployment = {
-			department_id: (BASE.department + BigInt(Math.floor(rnd() * 5)) * STRIDE).toString(),
+			...generatedPerson(i),
+			department_id: idAt('department', Math.floor(rnd() * 5)),
 			probation_start_date: start,
 			probation_expected_end_date: addMonths(start, rnd() < 0.8 ? 3 : 6),
 			probation_status: status,
@@ -164,43 +147,117 @@ export function generatedSeed(n: number, grades: GradeOptionConfig[]): SeedData 
 		}
 		employments.push(employment);
 	}
+	if (n === PEOPLE_SEED) employments.push(...PEOPLE_CASE_EMPLOYMENTS);
 	return { employments };
 }
 
-/** The data behind the emulator: employments, assessments and per-ID apply counts. No HTTP here. */
+function withoutProbation(
+	seed: SeedEmployment | SeedEmploymentWithoutProbation,
+): seed is SeedEmploymentWithoutProbation {
+	return 'without_probation' in seed && seed.without_probation === true;
+}
+
+const freshIdIndex = (): Record<UserIdType, Map<string, string>> => ({
+	open_id: new Map(),
+	union_id: new Map(),
+	user_id: new Map(),
+	people_corehr_id: new Map(),
+});
+
+/** The data behind the emulator: employments and their people, probations, assessments, apply counts. No HTTP here. */
 export class EmulatorState {
+	readonly employments = new Map<string, EmploymentRecord>();
 	readonly assessments = new Map<string, AssessmentRecord>();
 	readonly probations = new Map<string, ProbationRecord>();
 	readonly applyCounts = new Map<string, number>();
 	private ids = this.freshSequences();
+	/** Per user_id_type: ID of that type → CoreHR employment ID. */
+	private idIndex = freshIdIndex();
+	private personIds = new Set<string>();
 	private revision = 0;
 
 	private freshSequences(): Record<IdKind, IdSequence> {
 		return {
-			employment: new IdSequence(BASE.employment),
-			department: new IdSequence(BASE.department),
-			probation: new IdSequence(BASE.probation),
-			assessment: new IdSequence(BASE.assessment),
-			process: new IdSequence(BASE.process),
+			employment: new IdSequence('employment'),
+			department: new IdSequence('department'),
+			probation: new IdSequence('probation'),
+			assessment: new IdSequence('assessment'),
+			process: new IdSequence('process'),
+			person: new IdSequence('person'),
 		};
 	}
 
 	/** Empty everything (keeping the Map instances) and load a seed. */
 	load(seed: SeedData): void {
+		this.employments.clear();
 		this.assessments.clear();
 		this.probations.clear();
 		this.applyCounts.clear();
 		this.ids = this.freshSequences();
+		this.idIndex = freshIdIndex();
+		this.personIds.clear();
 		this.revision = 0;
 		for (const employment of seed.employments) this.addEmployment(employment);
 	}
 
-	addEmployment(seed: SeedEmployment): ProbationRecord {
-		const employmentId =
-			seed.employment_id ?? this.ids.employment.next((id) => this.probations.has(id));
+	addEmployment(seed: SeedEmployment | SeedEmploymentWithoutProbation): EmploymentRecord {
+		const employment = this.addPerson(seed);
+		if (!withoutProbation(seed)) this.addProbation(employment.employment_id, seed);
+		return employment;
+	}
+
+	/**
+	 * The CoreHR ID of the employment an ID of `type` names, or undefined. Lenient where Feishu is
+	 * not: a known 19-digit CoreHR ID is accepted under every type, because callers and tests from
+	 * before the ID types were modelled send those with the default open_id. Answers still use `type`.
+	 */
+	resolveEmploymentId(id: string, type: UserIdType): string | undefined {
+		return this.idIndex[type].get(id) ?? (this.employments.has(id) ? id : undefined);
+	}
+
+	/** How Feishu shows a CoreHR employment ID under `type`; IDs of no known employment (e.g. '') stay as they are. */
+	employmentIdAs(employmentId: string, type: UserIdType): string {
+		return this.employments.get(employmentId)?.ids[type] ?? employmentId;
+	}
+
+	private addPerson(seed: SeedPerson): EmploymentRecord {
+		const employmentId = seed.employment_id ?? this.ids.employment.next((id) => this.employments.has(id));
 		assertId(employmentId, 'employment_id');
-		if (this.probations.has(employmentId)) throw new Error(`duplicate employment_id ${employmentId}`);
-		const departmentId = seed.department_id ?? BASE.department.toString();
+		if (this.employments.has(employmentId)) throw new Error(`duplicate employment_id ${employmentId}`);
+		const generated = generatedPerson(this.employments.size);
+		const info = seed.person_info ?? {};
+		// Generated people get fresh person IDs; a seed gives two employments one ID to make a rehire.
+		const personId = info.person_id ?? this.ids.person.next((id) => this.personIds.has(id));
+		assertId(personId, 'person_info.person_id');
+		const record: EmploymentRecord = {
+			employment_id: employmentId,
+			ids: userIds(employmentId),
+			employee_number: seed.employee_number ?? generated.employee_number,
+			email_address: seed.email_address ?? generated.email_address,
+			employment_status: seed.employment_status ?? generated.employment_status,
+			person_info: {
+				person_id: personId,
+				preferred_name: info.preferred_name ?? generated.person_info.preferred_name,
+				preferred_local_full_name:
+					info.preferred_local_full_name ?? generated.person_info.preferred_local_full_name,
+				preferred_english_full_name:
+					info.preferred_english_full_name ?? generated.person_info.preferred_english_full_name,
+				phone_number: info.phone_number ?? generated.person_info.phone_number,
+			},
+		};
+		for (const type of USER_ID_TYPES) {
+			const id = record.ids[type];
+			// Derived IDs are hashes: a clash would silently merge two people, so refuse it loudly.
+			if (this.idIndex[type].has(id)) throw new Error(`${type} ${id} of employment ${employmentId} is taken`);
+			this.idIndex[type].set(id, employmentId);
+		}
+		this.employments.set(employmentId, record);
+		this.personIds.add(personId);
+		return record;
+	}
+
+	private addProbation(employmentId: string, seed: SeedEmployment): ProbationRecord {
+		const departmentId = seed.department_id ?? idAt('department', 0);
 		assertId(departmentId, 'department_id');
 		const status = seed.probation_status ?? 'waiting';
 		const record: ProbationRecord = {
@@ -242,12 +299,12 @@ export class EmulatorState {
 		const ids: string[] = [];
 		for (let i = 0; i < n; i++) {
 			const start = addDays('2025-11-03', i % 60);
-			const employment = this.addEmployment({
+			const probation = this.addProbation(this.addPerson({}).employment_id, {
 				probation_start_date: start,
 				probation_expected_end_date: addMonths(start, 3),
 				assessments: [{ assessment_status: 'not_started', is_final_asssessment: false }],
 			});
-			ids.push(employment.assessment_ids[0]);
+			ids.push(probation.assessment_ids[0]);
 		}
 		return ids;
 	}

@@ -11,11 +11,16 @@ export const PROBATION_STATUSES = [
 	'offboarded',
 ] as const;
 export const SUBMISSION_TYPES = ['hr_submission', 'self_submission', 'system'] as const;
+export const EMPLOYMENT_STATUSES = ['hired', 'terminated'] as const;
+/** How a CoreHR v2 call reads and writes employment IDs (`user_id_type`); open_id is Feishu's default. */
+export const USER_ID_TYPES = ['open_id', 'union_id', 'user_id', 'people_corehr_id'] as const;
 
 export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
 export type AssessmentResult = (typeof ASSESSMENT_RESULTS)[number];
 export type ProbationStatus = (typeof PROBATION_STATUSES)[number];
 export type SubmissionType = (typeof SUBMISSION_TYPES)[number];
+export type EmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];
+export type UserIdType = (typeof USER_ID_TYPES)[number];
 
 /** One probation assessment as stored. Field names are the wire names (three `s` included). */
 export interface AssessmentRecord {
@@ -37,6 +42,35 @@ export interface DepartmentIds {
 	open_department_id: string;
 	department_id: string;
 	people_corehr_department_id: string;
+}
+
+/** One employment's ID in every `user_id_type`; `people_corehr_id` is the 19-digit CoreHR ID. */
+export type UserIds = Record<UserIdType, string>;
+
+/** The part of `person_info` the emulator knows. */
+export interface PersonInfo {
+	/** 19-digit; the same for every employment of one person (a rehire). */
+	person_id: string;
+	preferred_name: string;
+	/** e.g. 张三 */
+	preferred_local_full_name: string;
+	/** e.g. Zhang San */
+	preferred_english_full_name: string;
+	/** Personal mobile, digits only. */
+	phone_number: string;
+}
+
+/** A person's employment, as employees/search sees it. A rehired person has two, the old one terminated. */
+export interface EmploymentRecord {
+	/** The CoreHR ID (= ids.people_corehr_id); the key of every map in the state. */
+	employment_id: string;
+	ids: UserIds;
+	/** Text: leading zeros are part of it. Not unique (Feishu can reuse numbers, e.g. on rehire). */
+	employee_number: string;
+	/** Work email. */
+	email_address: string;
+	employment_status: EmploymentStatus;
+	person_info: PersonInfo;
 }
 
 /** An employment on probation; owns its assessments (by ID, in creation order). */
@@ -70,9 +104,19 @@ export interface SeedAssessment {
 	is_final_asssessment?: boolean;
 }
 
-export interface SeedEmployment {
+/** The person behind a seeded employment; every field absent is generated from the employment's position. */
+export interface SeedPerson {
 	/** 19-digit string; generated when absent. */
 	employment_id?: string;
+	employee_number?: string;
+	email_address?: string;
+	/** Default hired. */
+	employment_status?: EmploymentStatus;
+	/** Give two employments the same person_id to make them one (rehired) person. */
+	person_info?: Partial<PersonInfo>;
+}
+
+export interface SeedEmployment extends SeedPerson {
 	/** people_corehr_department_id (19 digits); the other two department ID flavours are derived. */
 	department_id?: string;
 	probation_start_date: string;
@@ -87,14 +131,24 @@ export interface SeedEmployment {
 	assessments?: SeedAssessment[];
 }
 
+/** An employment that has no probation at all (employees/search finds it, probation/search does not). */
+export interface SeedEmploymentWithoutProbation extends SeedPerson {
+	without_probation: true;
+}
+
 export interface SeedData {
-	employments: SeedEmployment[];
+	employments: (SeedEmployment | SeedEmploymentWithoutProbation)[];
 }
 
 export interface AppConfig {
 	appId: string;
 	appSecret: string;
-	/** Scopes this app has NOT been granted; calls needing only these fail with 99991672. */
+	/**
+	 * Scopes this app has NOT been granted; calls needing only these fail with 99991672. Field scopes
+	 * here make Feishu leave fields out instead (assessment fields of probation search;
+	 * `corehr:person.phone:read`/`:write` for person_info.phone_number of employees/search), or
+	 * refuse a filter on them (`corehr:person.phone.search:read`, `corehr:probation.grade.search:read`).
+	 */
 	missingScopes?: string[];
 }
 
@@ -128,10 +182,50 @@ export interface EmulatorOptions {
 	logRequests?: boolean;
 	/** Clock for token expiry and rate-limit windows (epoch ms). Default Date.now; tests may fake it. */
 	now?: () => number;
+	/**
+	 * employees/search fields left out of every answer even when asked for, as Feishu does when a
+	 * field scope is missing or the tenant has turned the field off. EMAIL_AND_NAME_FIELDS drops the
+	 * work email and the names. Default none; runtime: setHiddenEmployeeFields, admin POST config.
+	 */
+	hiddenEmployeeFields?: readonly EmployeeField[];
 }
+
+/** What employees/search can return besides employment_id; `fields` names them (or `person_info` for all of it). */
+export const EMPLOYEE_FIELDS = [
+	'employee_number',
+	'email_address',
+	'employment_status',
+	'person_info.person_id',
+	'person_info.preferred_name',
+	'person_info.preferred_local_full_name',
+	'person_info.preferred_english_full_name',
+	'person_info.phone_number',
+] as const;
+export type EmployeeField = (typeof EMPLOYEE_FIELDS)[number];
+
+/** The fields a missing field scope would take away: work email and every name. */
+export const EMAIL_AND_NAME_FIELDS: readonly EmployeeField[] = [
+	'email_address',
+	'person_info.preferred_name',
+	'person_info.preferred_local_full_name',
+	'person_info.preferred_english_full_name',
+];
+
+/** The API endpoints by name, as counted in `counters().calls` and tagged on each log entry. */
+export type EndpointName =
+	| 'token'
+	| 'patch'
+	| 'delete'
+	| 'create'
+	| 'probationSearch'
+	| 'employeeSearch'
+	| 'grades'
+	| 'notFound';
 
 export interface RequestLogEntry {
 	seq: number;
+	/** Which endpoint the method and path name ('notFound' for anything else). */
+	endpoint: EndpointName;
 	/** Epoch milliseconds when the request arrived. */
 	time: number;
 	method: string;
@@ -215,6 +309,8 @@ export interface EmulatorCounters {
 	rateLimited: number;
 	faultsInjected: number;
 	requests: number;
+	/** Requests received per endpoint, whatever the answer (errors, 429s and injected faults included). */
+	calls: Record<EndpointName, number>;
 	applyCounts: Record<string, number>;
 }
 
@@ -229,8 +325,10 @@ export interface Emulator {
 	reset(seed?: SeedData | number): void;
 	/** key: assessment_id (19-digit string). The same Map instance survives reset(). */
 	readonly assessments: Map<string, AssessmentRecord>;
-	/** key: employment_id. The same Map instance survives reset(). */
+	/** key: employment_id (CoreHR ID); employments without probation are not here. Survives reset(). */
 	readonly probations: Map<string, ProbationRecord>;
+	/** key: employment_id (CoreHR ID); every employment, with its person. The same Map instance survives reset(). */
+	readonly employments: Map<string, EmploymentRecord>;
 	/** Every API and token request (not /__emulator/), oldest first. Same array instance across reset(). */
 	readonly requests: RequestLogEntry[];
 	/** Successful POSTs to the token endpoint (right credentials), whether a new token or the cached one came back. */
@@ -249,6 +347,8 @@ export interface Emulator {
 	/** Applies to tokens issued from now on. */
 	setTokenLifetime(seconds: number): void;
 	setLatency(ms: number): void;
+	/** employees/search leaves these fields out (e.g. EMAIL_AND_NAME_FIELDS); [] shows all again. */
+	setHiddenEmployeeFields(fields: readonly EmployeeField[]): void;
 	/** Add n fresh assessments, each with a new employment; returns their IDs. */
 	seedAssessments(n: number): string[];
 	/** The grade options currently served. */

@@ -134,3 +134,55 @@ export function checkAssessment(
 	if (present('assessment_detail')) value.assessment_detail = body.assessment_detail as string;
 	return { ok: true, value };
 }
+
+/** A body field that must be a string array, or undefined when not sent (JSON null = not sent). */
+export function readStringList(
+	body: Record<string, unknown>,
+	name: string,
+	violations: FieldViolation[],
+	maxLength = Infinity,
+): string[] | undefined {
+	const value = body[name];
+	if (value === undefined || value === null) return undefined;
+	if (!Array.isArray(value) || !value.every((x) => typeof x === 'string')) {
+		violations.push({ field: name, value: shown(value), description: 'must be an array of strings' });
+		return undefined;
+	}
+	if (value.length > maxLength) {
+		violations.push({
+			field: name,
+			value: `${value.length} entries`,
+			description: `at most ${maxLength} entries`,
+		});
+		return undefined;
+	}
+	return value as string[];
+}
+
+/** A body field that must be one of `allowed` (any string when null), or undefined when not sent. */
+export function readEnum<T extends string>(
+	body: Record<string, unknown>,
+	name: string,
+	allowed: readonly T[] | null,
+	violations: FieldViolation[],
+): T | undefined {
+	const value = body[name];
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'string' || (allowed && !(allowed as readonly string[]).includes(value))) {
+		violations.push({
+			field: name,
+			value: shown(value),
+			description: allowed ? `must be one of ${allowed.join(', ')}` : 'must be a string',
+		});
+		return undefined;
+	}
+	return value as T;
+}
+
+/** The body as a record; a body that is not an object (or absent) counts as empty, with a violation if sent. */
+export function bodyRecord(body: unknown, violations: FieldViolation[]): Record<string, unknown> {
+	if (body === undefined || body === null) return {};
+	if (isRecord(body)) return body;
+	violations.push({ field: 'body', value: shown(body), description: 'must be a JSON object' });
+	return {};
+}

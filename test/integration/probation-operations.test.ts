@@ -53,7 +53,8 @@ describe('Probation → Search', () => {
 		expect(result.items.map((i) => i.json.assessmentId).sort()).toEqual(expected);
 		for (const item of result.items) {
 			const record = emulator.assessments.get(String(item.json.assessmentId))!;
-			expect(item.json.employmentId).toBe(record.employment_id);
+			// Feishu's default user_id_type is open_id: the employment comes back as its ou_… ID.
+			expect(item.json.employmentId).toBe(emulator.employments.get(record.employment_id)!.ids.open_id);
 			expect(typeof item.json.probationStatus).toBe('string');
 			expect(item.pairedItem).toEqual({ item: 0 });
 		}
@@ -64,6 +65,7 @@ describe('Probation → Search', () => {
 		const result = await runFeishu(credentials, [{ ids: `${a}, ${b}` }], searchParams({
 			returnAll: true,
 			filters: { employmentIds: '={{ $json.ids }}', probationStartDateFrom: '2020-01-01T00:00:00', probationStartDateTo: '2030-12-31' },
+			options: { userIdType: 'people_corehr_id' },
 		}));
 		expect(result.items.map((i) => i.json.employmentId).sort()).toEqual([a, b].sort());
 		expect(searches()[0].body).toMatchObject({
