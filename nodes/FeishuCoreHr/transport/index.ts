@@ -11,7 +11,7 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { FEISHU_CREDENTIAL_NAME, feishuBaseUrl } from '../../../credentials/FeishuCoreHrApi.credentials';
 import type { FeishuFailure } from './errors';
-import { RATE_LIMIT_CODE, TOKEN_ERROR_CODES, describeFailure, readEnvelope, redact } from './errors';
+import { RATE_LIMIT_CODE, TOKEN_ERROR_CODES, describeFailure, readEnvelope, redact, violations } from './errors';
 import type { Clock } from './pacer';
 import { SlidingWindowPacer } from './pacer';
 
@@ -295,7 +295,10 @@ export class FeishuClient {
 		const logId = failure.logId ? `, log ID ${failure.logId}` : '';
 		const code = failure.code === -1 ? `HTTP ${failure.httpStatus}` : `code ${failure.code}`;
 		const landed = uncertain ? MAY_HAVE_LANDED : '';
-		const message = `${lead ?? 'Feishu refused the request'}: ${failure.msg || 'no message'} (${code}${logId})${landed}`;
+		// Which field, value and rule (or which scope): n8n keeps only the message on an error item.
+		const what = violations(failure);
+		const said = what.length > 0 ? ` [${what.join('; ')}]` : '';
+		const message = `${lead ?? 'Feishu refused the request'}: ${failure.msg || 'no message'}${said} (${code}${logId})${landed}`;
 		const details: JsonObject = {
 			httpStatus: failure.httpStatus,
 			code: failure.code,
