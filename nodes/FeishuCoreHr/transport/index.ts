@@ -12,8 +12,12 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 import { FEISHU_CREDENTIAL_NAME, feishuBaseUrl } from '../../../credentials/FeishuCoreHrApi.credentials';
 import type { FeishuFailure } from './errors';
 import { RATE_LIMIT_CODE, TOKEN_ERROR_CODES, describeFailure, readEnvelope, redact, violations } from './errors';
-import type { Clock } from './pacer';
-import { SlidingWindowPacer } from './pacer';
+import type { RequestKind } from './limits';
+import type { Clock, Pacer } from './pacer';
+import { pacersFor } from './pacer';
+
+export { FEISHU_LIMITS } from './limits';
+export type { RequestKind } from './limits';
 
 export type FeishuContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -25,8 +29,8 @@ export interface FeishuRequest {
 	body?: IDataObject;
 	/** Which input item this is for, so errors point at it. */
 	itemIndex?: number;
-	/** Reads have their own, higher limit (50/s); writes are paced by maxRequestsPerMinute. Default: write. */
-	kind?: 'read' | 'write';
+	/** Which of Feishu's limits it counts against (see FEISHU_LIMITS). Default: write. */
+	kind?: RequestKind;
 }
 
 export interface FeishuResponse<T = unknown> {
@@ -47,8 +51,11 @@ export interface TransportSettings {
 	maxRateLimitWaitMs: number;
 	/** Wait used when a 429 comes without x-ogw-ratelimit-reset. */
 	defaultRateLimitWaitMs: number;
-	/** Requests allowed per minute by the local pacer (0 = off). */
-	maxRequestsPerMinute: number;
+	/**
+	 * The run's own cap on requests per minute, below Feishu's documented limits, which are always
+	 * kept (undefined = those limits alone; 0 = no pacing at all).
+	 */
+	maxRequestsPerMinute?: number;
 }
 
 export const DEFAULT_SETTINGS: TransportSettings = {
@@ -57,7 +64,6 @@ export const DEFAULT_SETTINGS: TransportSettings = {
 	retryBaseDelayMs: 500,
 	maxRateLimitWaitMs: 180_000,
 	defaultRateLimitWaitMs: 5_000,
-	maxRequestsPerMinute: 100,
 };
 
 /** Raised when the user stops the execution during a wait. */
@@ -114,9 +120,7 @@ function header(headers: Record<string, unknown>, name: string): string | undefi
 export class FeishuClient {
 	private credentials?: ICredentialDataDecryptedObject;
 
-	private readonly writePacer: SlidingWindowPacer;
-
-	private readonly readPacer: SlidingWindowPacer;
+	private readonly pacers: Record<RequestKind, Pacer>;
 
 	constructor(
 		private readonly ctx: FeishuContext,
@@ -125,9 +129,7 @@ export class FeishuClient {
 			'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal?.() : undefined,
 		),
 	) {
-		this.writePacer = new SlidingWindowPacer(settings.maxRequestsPerMinute, 60_000, clock);
-		// Search and the custom-field API allow 50 requests per second per app.
-		this.readPacer = new SlidingWindowPacer(settings.maxRequestsPerMinute === 0 ? 0 : 50, 1_000, clock);
+		this.pacers = pacersFor(settings.maxRequestsPerMinute, clock);
 	}
 
 	private async loadCredentials(): Promise<ICredentialDataDecryptedObject> {
@@ -194,7 +196,7 @@ export class FeishuClient {
 		};
 
 		for (;;) {
-			const pacer = request.kind === 'read' ? this.readPacer : this.writePacer;
+			const pacer = this.pacers[request.kind ?? 'write'];
 			await pacer.acquire();
 			attempts++;
 			let answer: HttpAnswer;

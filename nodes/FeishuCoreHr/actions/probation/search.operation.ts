@@ -6,7 +6,7 @@ import { toOutput } from '../../helpers/output';
 import { InvalidInputError, isBlank, parseBoolean, parseChoice, parseDate, parseNumber } from '../../helpers/parse';
 import { DEFAULT_DEPARTMENT_ID_TYPE, DEFAULT_USER_ID_TYPE, departmentIdTypeOption, parseIdOfType, userIdTypeOption } from '../idTypes';
 import { OUTPUT_RENAMES, resolveGrade } from '../probationAssessment/fields';
-import { optionsProperty } from '../requestOptions';
+import { readOptionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
 
 const SEARCH_PATH = '/open-apis/corehr/v2/probation/search';
@@ -106,7 +106,7 @@ const properties: INodeProperties[] = [
 			...dateFilters,
 		] as INodeProperties[]).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
-	optionsProperty(
+	readOptionsProperty(
 		{
 			displayName: 'Split Out Assessments',
 			name: 'splitOutAssessments',
