@@ -7,9 +7,9 @@ import { DEFAULT_SETTINGS, FEISHU_LIMITS } from '../../nodes/FeishuCoreHr/transp
 const shownDefault = (name: string): unknown => requestOptionProperties('write').find((p) => p.name === name)?.default;
 
 /** An option as the editor shows it on one operation. */
-function optionOn(operation: string, name: string): INodeProperties | undefined {
+function optionOn(resource: string, operation: string, name: string): INodeProperties | undefined {
 	const collection = new FeishuCoreHr().description.properties.find(
-		(p) => p.name === 'options' && p.displayOptions?.show?.operation?.includes(operation),
+		(p) => p.name === 'options' && p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.operation?.includes(operation),
 	);
 	return collection?.options?.find((o): o is INodeProperties => 'name' in o && o.name === name && 'type' in o);
 }
@@ -59,8 +59,8 @@ describe('request options', () => {
 		expect(transportSettings({ timeoutSeconds: 0 }).timeoutMs).toBeGreaterThanOrEqual(100);
 	});
 
-	it("shows Max Requests per Minute on Search with Search's limit, default and words", () => {
-		const option = optionOn('search', 'maxRequestsPerMinute');
+	it.each(['probation', 'employee'])("shows Max Requests per Minute on %s Search with the read limit, default and words", (resource) => {
+		const option = optionOn(resource, 'search', 'maxRequestsPerMinute');
 		expect(option?.default).toBe(FEISHU_LIMITS.read.perMinute);
 		expect(option?.typeOptions).toMatchObject({ minValue: 0, maxValue: FEISHU_LIMITS.read.perMinute });
 		expect(option?.description).toContain(`${FEISHU_LIMITS.read.perMinute} per minute and ${FEISHU_LIMITS.read.perSecond} per second`);
@@ -69,7 +69,7 @@ describe('request options', () => {
 	});
 
 	it.each(['update', 'create', 'delete'])('keeps Max Requests per Minute on %s at the write limit of 100', (operation) => {
-		const option = optionOn(operation, 'maxRequestsPerMinute');
+		const option = optionOn('probationAssessment', operation, 'maxRequestsPerMinute');
 		expect(option?.default).toBe(FEISHU_LIMITS.write.perMinute);
 		expect(option?.typeOptions).toMatchObject({ maxValue: FEISHU_LIMITS.write.perMinute });
 		expect(option?.description).toContain(`${FEISHU_LIMITS.write.perMinute} writes per minute`);

@@ -11,7 +11,7 @@ function maxRequestsPerMinuteProperty(kind: RequestKind): INodeProperties {
 	const limit = FEISHU_LIMITS[kind].perMinute;
 	const description =
 		kind === 'read'
-			? `At most this many search requests (one per page of 100 probations) in any 60 seconds. Feishu allows ${limit} per minute and ${FEISHU_LIMITS.read.perSecond} per second per app; the node always keeps to both, so set this only to leave room for other workflows using the same app. 0 turns pacing off.`
+			? `At most this many search requests (one per page of up to 100 results) in any 60 seconds. Feishu allows ${limit} per minute and ${FEISHU_LIMITS.read.perSecond} per second per app; the node always keeps to both, so set this only to leave room for other workflows using the same app. 0 turns pacing off.`
 			: `At most this many requests in any 60 seconds. Feishu allows ${limit} writes per minute per app; the node always keeps to that, so set this only to leave room for other workflows using the same app. 0 turns pacing off.`;
 	return {
 		displayName: 'Max Requests per Minute',
