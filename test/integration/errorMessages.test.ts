@@ -75,4 +75,13 @@ describe('the error item of a row Feishu refused', () => {
 		const message = result.items[0].json.error as string;
 		expect(message).toMatch(/Access denied\. \[missing scope corehr:probation\.assessment:write\] \(code 99991672, log ID LOG-SCOPE-1\)/);
 	});
+
+	it("says in the node's words that every connection was reset, with each attempt, instead of n8n's generic text", async () => {
+		// n8n swaps any message containing a socket code such as "ECONNRESET" for its own sentence.
+		const id = [...emulator.assessments.keys()][0];
+		emulator.faults.dropConnections(2, { match: { method: 'PATCH' } });
+		const result = await runFeishu(credentials, [{ id, status: 'completed', final: false }], updateParameters({ maxRetries: 1 }), { continueOnFail: true });
+		const message = result.items[0].json.error as string;
+		expect(message).toMatch(/^Item 1 \(index 0\): Could not reach Feishu for PATCH \S+: the connection failed \(connection reset\), 2 attempt\(s\)\. An earlier attempt may have reached Feishu; its outcome is unknown \(attempt 1: no answer \(connection reset\)\)\.$/);
+	});
 });
