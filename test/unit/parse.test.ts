@@ -11,6 +11,7 @@ import {
 	parseText,
 	parseTextId,
 } from '../../nodes/FeishuCoreHr/helpers/parse';
+import { assessmentLocatorProperty } from '../../nodes/FeishuCoreHr/actions/probationAssessment/shared';
 
 /** The error a parser throws, for checking what it tells the user. */
 function failure(fn: () => unknown): InvalidInputError {
@@ -78,6 +79,17 @@ describe('assessment IDs', () => {
 		expect(parseId('Assessment ID', '７１４０９６４２０８４７６３７１３３１')).toBe('7140964208476371331');
 		expect(parseId('Assessment ID', '\u3000７１４０９６４２０８４７６３７１３３１\u3000')).toBe('7140964208476371331');
 		expect(parseTextId('Employment ID', 'ｏｕ＿７ｄａｂ８ａ３ｄ')).toBe('ou_7dab8a3d');
+	});
+
+	it("lets through in the editor's By ID field what the node reads: full-width digits too, letters not", () => {
+		const byId = assessmentLocatorProperty.modes?.find((m) => m.name === 'id');
+		const validation = byId?.validation?.[0] as { properties: { regex: string } } | undefined;
+		const pattern = new RegExp(validation?.properties.regex ?? '(?!)');
+		for (const ok of ['7140964208476371331', ' 7140964208476371331 ', '７１４０９６４２０８４７６３７１３３１']) {
+			expect(pattern.test(ok)).toBe(true);
+			expect(parseId('Assessment ID', ok)).toBe('7140964208476371331');
+		}
+		for (const bad of ['A7140964208476371331', '7140964208476-371331']) expect(pattern.test(bad)).toBe(false);
 	});
 
 	it('refuses an ID of zeros, which is no record, instead of sending it', () => {
