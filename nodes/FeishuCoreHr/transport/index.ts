@@ -35,7 +35,7 @@ export interface FeishuRequest {
 
 /** One attempt at a request: what came back, and the log ID Feishu support can look it up by. */
 export interface Attempt {
-	/** e.g. "HTTP 500, code 1160997", "HTTP 502, not a Feishu answer", "no answer (ECONNRESET)". */
+	/** e.g. "HTTP 500, code 1160997", "HTTP 502, not a Feishu answer", "no answer (connection reset)". */
 	outcome: string;
 	/** From Feishu's error body or its X-Tt-Logid header (sent on every answer, 5xx included). */
 	logId?: string;
@@ -74,10 +74,10 @@ export function requestFailure(error: unknown): RequestFailure | undefined {
 	};
 }
 
-/** "attempt 1: HTTP 500, code 1160997, log ID …; attempt 2: no answer (ECONNRESET)" */
-export function describeAttempts(attempts: readonly Attempt[], first = 1): string {
+/** "attempt 1: HTTP 500, code 1160997, log ID …; attempt 2: no answer (connection reset)" */
+export function describeAttempts(attempts: readonly Attempt[]): string {
 	return attempts
-		.map((a, n) => `attempt ${n + first}: ${a.outcome}${a.logId ? `, log ID ${a.logId}` : ''}`)
+		.map((a, n) => `attempt ${n + 1}: ${a.outcome}${a.logId ? `, log ID ${a.logId}` : ''}`)
 		.join('; ');
 }
 
