@@ -346,3 +346,14 @@ export async function testCredential(data: FeishuCredentialData): Promise<{ stat
 	}
 	return { status: 'OK', message: 'Connection successful!' };
 }
+
+/**
+ * n8n-core's real execute context for the Feishu node, outside a workflow run: for tests that
+ * drive the transport directly (e.g. with a fake clock) through n8n's own request helpers.
+ */
+export function executeContext(credentials: MemoryCredentialsHelper, parameters: INodeParameters = {}): ExecuteContext {
+	const node: INode = { ...contextNode(), parameters: { resource: 'probation', operation: 'search', ...parameters } };
+	const workflow = new Workflow({ id: 'wf-ctx', nodes: [node], connections: {}, active: false, nodeTypes: new NodeTypes() });
+	const runExecutionData = { resultData: { runData: {} } } as IRunExecutionData;
+	return new ExecuteContext(workflow, node, additionalData(credentials, `ctx-${++executionCounter}`), 'manual', runExecutionData, 0, [], { main: [[{ json: {} }]] }, { node, data: {}, source: null }, []);
+}

@@ -120,7 +120,7 @@ describe('Probation Assessment → Create and Delete', () => {
 		expect(posts[0].query.client_token).toBe(posts[1].query.client_token);
 	});
 
-	it('deletes an assessment, and treats "not found" after a lost answer as already deleted', async () => {
+	it('deletes an assessment, and calls "not found" after a lost answer unknown, never deleted', async () => {
 		const [first, second] = [...emulator.assessments.keys()];
 		const ok = await runFeishu(credentials, [{ id: first }], { resource: 'probationAssessment', operation: 'delete', assessmentId: '={{ $json.id }}' });
 		expect(ok.items[0].json).toMatchObject({ assessmentId: first, deleted: true, code: 0 });
@@ -128,7 +128,8 @@ describe('Probation Assessment → Create and Delete', () => {
 
 		emulator.faults.dropConnections(1, { afterApply: true, match: { method: 'DELETE' } });
 		const retried = await runFeishu(credentials, [{ id: second }], { resource: 'probationAssessment', operation: 'delete', assessmentId: '={{ $json.id }}' });
-		expect(retried.items[0].json).toMatchObject({ assessmentId: second, deleted: true, alreadyDeleted: true });
+		expect(retried.items).toHaveLength(0);
+		expect(retried.error?.message).toMatch(new RegExp(`Assessment ${second} may or may not have been deleted`));
 
 		const missing = await runFeishu(credentials, [{ id: first }], { resource: 'probationAssessment', operation: 'delete', assessmentId: '={{ $json.id }}' });
 		expect(missing.error?.message).toMatch(/code 1162010/);

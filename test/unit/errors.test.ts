@@ -5,6 +5,7 @@ import {
 	hintFor,
 	readEnvelope,
 	redact,
+	violations,
 } from '../../nodes/FeishuCoreHr/transport/errors';
 
 describe("reading Feishu's answer", () => {
@@ -69,7 +70,7 @@ describe('what a failure tells the user', () => {
 		});
 		expect(text).toMatch(/scope/i);
 		expect(text).toMatch(/publish a new app version/i);
-		expect(text).toContain('Missing scope: corehr:probation.assessment:write');
+		expect(text).toContain('missing scope corehr:probation.assessment:write');
 		expect(text).toContain('HTTP 400, Feishu code 99991672, log ID LOG1');
 	});
 
@@ -93,7 +94,28 @@ describe('what a failure tells the user', () => {
 			msg: 'field validation failed',
 			fieldViolations: [{ field: 'assessment_grade', value: 'grade_x', description: 'option is closed' }],
 		});
-		expect(text).toContain('Field assessment_grade = "grade_x": option is closed');
+		expect(text).toContain('assessment_grade = "grade_x": option is closed');
+	});
+
+	it('names each refused field with its value and reason, and each missing scope, as lines for the message', () => {
+		expect(violations({
+			httpStatus: 400,
+			code: 99992402,
+			msg: 'field validation failed',
+			fieldViolations: [
+				{ field: 'assessment_score', value: 'abc', description: 'must be a number' },
+				{ field: 'is_final_asssessment', value: '', description: 'is_final_asssessment is required' },
+				{ field: 'assessment_comment', value: 'x'.repeat(200), description: 'too long' },
+			],
+			permissionViolations: [{ type: 'action_scope_required', subject: 'corehr:probation.assessment:write' }, { scope: 'corehr:probation.notes:read' }],
+		})).toEqual([
+			'assessment_score = "abc": must be a number',
+			'is_final_asssessment: is_final_asssessment is required',
+			`assessment_comment = "${'x'.repeat(77)}...": too long`,
+			'missing scope corehr:probation.assessment:write',
+			'missing scope corehr:probation.notes:read',
+		]);
+		expect(violations({ httpStatus: 400, code: 1, msg: '' })).toEqual([]);
 	});
 
 	it('still gives the status and code for a code without a hint', () => {

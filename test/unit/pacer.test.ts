@@ -1,5 +1,6 @@
-import type { Clock } from '../../nodes/FeishuCoreHr/transport/pacer';
-import { SlidingWindowPacer } from '../../nodes/FeishuCoreHr/transport/pacer';
+import { FEISHU_LIMITS } from '../../nodes/FeishuCoreHr/transport/limits';
+import type { Clock, Pacer } from '../../nodes/FeishuCoreHr/transport/pacer';
+import { SlidingWindowPacer, pacersFor } from '../../nodes/FeishuCoreHr/transport/pacer';
 
 /** Time that only moves when someone sleeps: minutes of pacing run in microseconds. */
 class FakeClock implements Clock {
@@ -20,11 +21,12 @@ class FakeClock implements Clock {
 const MINUTE = 60_000;
 
 /** Sends n requests one after another (as the node does) and returns when each went out. */
-async function send(pacer: SlidingWindowPacer, clock: FakeClock, n: number): Promise<number[]> {
+async function send(pacer: Pacer, clock: FakeClock, n: number): Promise<number[]> {
 	const times: number[] = [];
 	for (let i = 0; i < n; i++) {
 		await pacer.acquire();
 		times.push(clock.now());
+		pacer.settle();
 	}
 	return times;
 }
@@ -126,5 +128,54 @@ describe('timing each request by when its answer arrived', () => {
 		await pacer.acquire();
 		pacer.settle();
 		expect(pacer.delayFor(clock.now())).toBe(0);
+	});
+});
+
+describe("the pacers for Feishu's documented limits and the run's own cap", () => {
+	it('keeps 1,200 reads to 50 per second and 1,000 per minute: 20 s for the first 1,000, then the next minute', async () => {
+		const clock = new FakeClock();
+		const times = await send(pacersFor(undefined, clock).read, clock, 1_200);
+		expect(busiestWindow(times, 1_000)).toBe(FEISHU_LIMITS.read.perSecond);
+		expect(busiestWindow(times, MINUTE)).toBe(FEISHU_LIMITS.read.perMinute);
+		expect(times[999]).toBe(19_000);
+		expect(times[1_000]).toBe(60_000);
+		expect(times[1_199]).toBe(63_000);
+	});
+
+	it('keeps writes to 100 per minute', async () => {
+		const clock = new FakeClock();
+		const times = await send(pacersFor(undefined, clock).write, clock, 250);
+		expect(busiestWindow(times, MINUTE)).toBe(FEISHU_LIMITS.write.perMinute);
+		expect(times[249]).toBe(120_000);
+	});
+
+	it("caps reads at the run's Max Requests per Minute", async () => {
+		const clock = new FakeClock();
+		const times = await send(pacersFor(5, clock).read, clock, 12);
+		expect(times).toEqual([0, 0, 0, 0, 0, 60_000, 60_000, 60_000, 60_000, 60_000, 120_000, 120_000]);
+	});
+
+	it("never goes past Feishu's limit however high the run's own cap is set", async () => {
+		const clock = new FakeClock();
+		const { read, write } = pacersFor(100_000, clock);
+		expect(busiestWindow(await send(write, clock, 250), MINUTE)).toBe(FEISHU_LIMITS.write.perMinute);
+		const reads = await send(read, clock, 1_200);
+		expect(busiestWindow(reads, 1_000)).toBe(FEISHU_LIMITS.read.perSecond);
+		expect(busiestWindow(reads, MINUTE)).toBe(FEISHU_LIMITS.read.perMinute);
+	});
+
+	it("counts every request of the run against its own cap, the grade read of an update included", async () => {
+		const clock = new FakeClock();
+		const { read, write } = pacersFor(3, clock);
+		const times = [...(await send(read, clock, 1)), ...(await send(write, clock, 3))];
+		expect(times).toEqual([0, 0, 0, 60_000]);
+	});
+
+	it('turns all pacing off with 0', async () => {
+		const clock = new FakeClock();
+		const { read, write } = pacersFor(0, clock);
+		await send(read, clock, 2_000);
+		await send(write, clock, 500);
+		expect(clock.sleeps).toEqual([]);
 	});
 });

@@ -9,7 +9,9 @@ import {
 	parseId,
 	parseNumber,
 	parseText,
+	parseTextId,
 } from '../../nodes/FeishuCoreHr/helpers/parse';
+import { assessmentLocatorProperty } from '../../nodes/FeishuCoreHr/actions/probationAssessment/shared';
 
 /** The error a parser throws, for checking what it tells the user. */
 function failure(fn: () => unknown): InvalidInputError {
@@ -71,6 +73,37 @@ describe('assessment IDs', () => {
 	it('refuses a fractional or negative number ID', () => {
 		expect(failure(() => parseId('Assessment ID', 12.5)).message).toMatch(/digits only/);
 		expect(failure(() => parseId('Assessment ID', -3)).message).toMatch(/digits only/);
+	});
+
+	it('reads full-width digits typed with a Chinese input method as the same digits', () => {
+		expect(parseId('Assessment ID', '７１４０９６４２０８４７６３７１３３１')).toBe('7140964208476371331');
+		expect(parseId('Assessment ID', '\u3000７１４０９６４２０８４７６３７１３３１\u3000')).toBe('7140964208476371331');
+		expect(parseTextId('Employment ID', 'ｏｕ＿７ｄａｂ８ａ３ｄ')).toBe('ou_7dab8a3d');
+	});
+
+	it("lets through in the editor's By ID field what the node reads: full-width digits too, letters not", () => {
+		const byId = assessmentLocatorProperty.modes?.find((m) => m.name === 'id');
+		const validation = byId?.validation?.[0] as { properties: { regex: string } } | undefined;
+		const pattern = new RegExp(validation?.properties.regex ?? '(?!)');
+		for (const ok of ['7140964208476371331', ' 7140964208476371331 ', '７１４０９６４２０８４７６３７１３３１']) {
+			expect(pattern.test(ok)).toBe(true);
+			expect(parseId('Assessment ID', ok)).toBe('7140964208476371331');
+		}
+		for (const bad of ['A7140964208476371331', '7140964208476-371331']) expect(pattern.test(bad)).toBe(false);
+	});
+
+	it('refuses an ID of zeros, which is no record, instead of sending it', () => {
+		for (const value of ['0', '000', '０', 0]) {
+			const error = failure(() => parseId('Assessment ID', value));
+			expect(error.field).toBe('Assessment ID');
+			expect(error.message).toContain(`Assessment ID ${JSON.stringify(value)} is zero`);
+		}
+	});
+
+	it('refuses an ID padded with leading zeros rather than guess which record it means', () => {
+		const error = failure(() => parseId('Assessment ID', '07140964208476371331'));
+		expect(error.message).toMatch(/"07140964208476371331" starts with 0, which no Feishu ID does/);
+		expect(error.message).toMatch(/padded/);
 	});
 
 	it('refuses an empty ID as required', () => {
@@ -179,6 +212,44 @@ describe('numbers', () => {
 		}
 		expect(failure(() => parseNumber('Assessment Score', 'Infinity')).message).toContain('"Infinity"');
 		expect(failure(() => parseNumber('Assessment Score', 'NaN')).message).toContain('"NaN"');
+	});
+});
+
+describe('numbers are read only as a person means them', () => {
+	it.each([
+		['hexadecimal', '0x10', 16],
+		['binary', '0b101', 5],
+		['octal', '0o17', 15],
+	])('refuses %s notation and says what JavaScript would have made of it', (notation, value, wouldBe) => {
+		const error = failure(() => parseNumber('Assessment Score', value));
+		expect(error.message).toContain(`Assessment Score "${value}" is written in ${notation} notation (it would be read as ${wouldBe}), so it was not used`);
+		expect(error.message).toMatch(/Use a number such as 88\.5/);
+	});
+
+	it('refuses scientific notation in a score', () => {
+		expect(failure(() => parseNumber('Assessment Score', '1e3')).message).toContain('"1e3" is written in scientific notation (it would be read as 1000)');
+		expect(failure(() => parseNumber('Assessment Score', '8.85E1')).message).toMatch(/scientific notation/);
+	});
+
+	it('reads full-width digits and the full-width decimal point as the same number', () => {
+		expect(parseNumber('Assessment Score', '８８．５')).toBe(88.5);
+		expect(parseNumber('Assessment Score', '－３')).toBe(-3);
+	});
+
+	it('reads plain decimals with spaces, a sign or a bare point', () => {
+		expect(parseNumber('Assessment Score', ' 12 ')).toBe(12);
+		expect(parseNumber('Assessment Score', '+7')).toBe(7);
+		expect(parseNumber('Assessment Score', '.5')).toBe(0.5);
+		expect(parseNumber('Assessment Score', '61.')).toBe(61);
+	});
+
+	it.each([['1,000'], ['1_000'], ['88.5.1'], ['--3'], ['+'], ['.'], ['88 5'], ['true']])('refuses %s', (value) => {
+		expect(failure(() => parseNumber('Assessment Score', value)).message).toContain(`Assessment Score ${JSON.stringify(value)} is not valid`);
+	});
+
+	it('refuses a value that is neither a number nor text (e.g. a boolean or a list)', () => {
+		expect(failure(() => parseNumber('Assessment Score', true)).message).toContain('Assessment Score true is not valid');
+		expect(failure(() => parseNumber('Assessment Score', [88])).message).toContain('Assessment Score [88] is not valid');
 	});
 });
 

@@ -1,18 +1,31 @@
-import { requestOptionProperties, transportSettings } from '../../nodes/FeishuCoreHr/actions/requestOptions';
-import { DEFAULT_SETTINGS } from '../../nodes/FeishuCoreHr/transport';
+import type { INodeProperties } from 'n8n-workflow';
 
-const shownDefault = (name: string): unknown => requestOptionProperties.find((p) => p.name === name)?.default;
+import { FeishuCoreHr } from '../../nodes/FeishuCoreHr/FeishuCoreHr.node';
+import { requestOptionProperties, transportSettings } from '../../nodes/FeishuCoreHr/actions/requestOptions';
+import { DEFAULT_SETTINGS, FEISHU_LIMITS } from '../../nodes/FeishuCoreHr/transport';
+
+const shownDefault = (name: string): unknown => requestOptionProperties('write').find((p) => p.name === name)?.default;
+
+/** An option as the editor shows it on one operation. */
+function optionOn(resource: string, operation: string, name: string): INodeProperties | undefined {
+	const collection = new FeishuCoreHr().description.properties.find(
+		(p) => p.name === 'options' && p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.operation?.includes(operation),
+	);
+	return collection?.options?.find((o): o is INodeProperties => 'name' in o && o.name === name && 'type' in o);
+}
 
 describe('request options', () => {
 	it('shows in the editor exactly the defaults the transport uses', () => {
-		expect(shownDefault('maxRequestsPerMinute')).toBe(DEFAULT_SETTINGS.maxRequestsPerMinute);
+		// Not set means Feishu's documented limit alone, which is what the editor shows.
+		expect(shownDefault('maxRequestsPerMinute')).toBe(FEISHU_LIMITS.write.perMinute);
+		expect(DEFAULT_SETTINGS.maxRequestsPerMinute).toBeUndefined();
 		expect(shownDefault('maxRateLimitWaitSeconds')).toBe(DEFAULT_SETTINGS.maxRateLimitWaitMs / 1000);
 		expect(shownDefault('maxRetries')).toBe(DEFAULT_SETTINGS.maxRetries);
 		expect(shownDefault('timeoutSeconds')).toBe(DEFAULT_SETTINGS.timeoutMs / 1000);
 	});
 
-	it("defaults to Feishu's documented write limit of 100 per minute and a bounded wait", () => {
-		expect(DEFAULT_SETTINGS.maxRequestsPerMinute).toBe(100);
+	it("knows Feishu's documented limits: 100 writes per minute; 1,000 reads per minute and 50 per second; and a bounded wait", () => {
+		expect(FEISHU_LIMITS).toEqual({ write: { perMinute: 100 }, read: { perMinute: 1_000, perSecond: 50 } });
 		expect(DEFAULT_SETTINGS.maxRateLimitWaitMs).toBeGreaterThanOrEqual(60_000);
 		expect(DEFAULT_SETTINGS.maxRateLimitWaitMs).toBeLessThanOrEqual(10 * 60_000);
 		expect(DEFAULT_SETTINGS.maxRetries).toBeGreaterThan(0);
@@ -35,12 +48,30 @@ describe('request options', () => {
 		expect(transportSettings({ maxRequestsPerMinute: '50', maxRetries: '2' })).toMatchObject({ maxRequestsPerMinute: 50, maxRetries: 2 });
 	});
 
-	it('falls back to the default for negative or unreadable values, and keeps a sane minimum timeout', () => {
-		expect(transportSettings({ maxRequestsPerMinute: -5, maxRetries: 'many', maxRateLimitWaitSeconds: NaN })).toMatchObject({
-			maxRequestsPerMinute: DEFAULT_SETTINGS.maxRequestsPerMinute,
+	it('falls back to the default for negative, blank or unreadable values, and keeps a sane minimum timeout', () => {
+		// Number("") is 0, which would have turned pacing off for an expression that came out empty.
+		expect(transportSettings({ maxRequestsPerMinute: '' }).maxRequestsPerMinute).toBeUndefined();
+		expect(transportSettings({ maxRequestsPerMinute: -5 }).maxRequestsPerMinute).toBeUndefined();
+		expect(transportSettings({ maxRetries: 'many', maxRateLimitWaitSeconds: NaN })).toMatchObject({
 			maxRetries: DEFAULT_SETTINGS.maxRetries,
 			maxRateLimitWaitMs: DEFAULT_SETTINGS.maxRateLimitWaitMs,
 		});
 		expect(transportSettings({ timeoutSeconds: 0 }).timeoutMs).toBeGreaterThanOrEqual(100);
+	});
+
+	it.each(['probation', 'employee'])("shows Max Requests per Minute on %s Search with the read limit, default and words", (resource) => {
+		const option = optionOn(resource, 'search', 'maxRequestsPerMinute');
+		expect(option?.default).toBe(FEISHU_LIMITS.read.perMinute);
+		expect(option?.typeOptions).toMatchObject({ minValue: 0, maxValue: FEISHU_LIMITS.read.perMinute });
+		expect(option?.description).toContain(`${FEISHU_LIMITS.read.perMinute} per minute and ${FEISHU_LIMITS.read.perSecond} per second`);
+		expect(option?.description).toMatch(/search requests/);
+		expect(option?.description).not.toMatch(/writes/);
+	});
+
+	it.each(['update', 'create', 'delete'])('keeps Max Requests per Minute on %s at the write limit of 100', (operation) => {
+		const option = optionOn('probationAssessment', operation, 'maxRequestsPerMinute');
+		expect(option?.default).toBe(FEISHU_LIMITS.write.perMinute);
+		expect(option?.typeOptions).toMatchObject({ maxValue: FEISHU_LIMITS.write.perMinute });
+		expect(option?.description).toContain(`${FEISHU_LIMITS.write.perMinute} writes per minute`);
 	});
 });

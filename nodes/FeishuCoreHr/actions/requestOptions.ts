@@ -1,67 +1,94 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { TransportSettings } from '../transport';
-import { DEFAULT_SETTINGS } from '../transport';
+import type { RequestKind, TransportSettings } from '../transport';
+import { DEFAULT_SETTINGS, FEISHU_LIMITS } from '../transport';
 
-/** Options every operation offers for how requests are sent; read once per run. */
-export const requestOptionProperties: INodeProperties[] = [
-	{
+/**
+ * "Max Requests per Minute" as the operation's own requests need it: a write operation's
+ * default and bound are Feishu's 100 writes per minute, Search's its 1,000 reads per minute.
+ */
+function maxRequestsPerMinuteProperty(kind: RequestKind): INodeProperties {
+	const limit = FEISHU_LIMITS[kind].perMinute;
+	const description =
+		kind === 'read'
+			? `At most this many search requests (one per page of up to 100 results) in any 60 seconds. Feishu allows ${limit} per minute and ${FEISHU_LIMITS.read.perSecond} per second per app; the node always keeps to both, so set this only to leave room for other workflows using the same app. 0 turns pacing off.`
+			: `At most this many requests in any 60 seconds. Feishu allows ${limit} writes per minute per app; the node always keeps to that, so set this only to leave room for other workflows using the same app. 0 turns pacing off.`;
+	return {
 		displayName: 'Max Requests per Minute',
 		name: 'maxRequestsPerMinute',
 		type: 'number',
-		typeOptions: { minValue: 0 },
-		default: 100,
-		description:
-			'Keeps this run under Feishu\'s limit (100 writes per minute per app): at most this many requests in any 60 seconds. 0 turns pacing off. Lower it when other workflows use the same app at the same time.',
-	},
-	{
-		displayName: 'Max Rate-Limit Wait (Seconds)',
-		name: 'maxRateLimitWaitSeconds',
-		type: 'number',
-		typeOptions: { minValue: 0 },
-		default: 180,
-		description: 'When Feishu answers "too many requests", the node waits as Feishu says and tries again, up to this long per item; then the item fails',
-	},
-	{
-		displayName: 'Max Retries',
-		name: 'maxRetries',
-		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 10 },
-		default: 3,
-		description: 'How often to retry after a server error (5xx), a gateway error, a reset connection or a timeout, waiting longer each time. 0 = never. Errors in the request itself are never retried.',
-	},
-	{
-		displayName: 'Timeout (Seconds)',
-		name: 'timeoutSeconds',
-		type: 'number',
-		typeOptions: { minValue: 0.1, numberPrecision: 1 },
-		default: 30,
-		description: 'How long to wait for one answer before it counts as a timeout',
-	},
-];
+		typeOptions: { minValue: 0, maxValue: limit },
+		default: limit,
+		description,
+	};
+}
 
-/** Every operation's "Options" collection: its own options, then the request options. */
-export function optionsProperty(...own: INodeProperties[]): INodeProperties {
+/** Options every operation offers for how requests are sent; read once per run. */
+export function requestOptionProperties(kind: RequestKind): INodeProperties[] {
+	return [
+		maxRequestsPerMinuteProperty(kind),
+		{
+			displayName: 'Max Rate-Limit Wait (Seconds)',
+			name: 'maxRateLimitWaitSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 180,
+			description: 'When Feishu answers "too many requests", the node waits as Feishu says and tries again, up to this long per item; then the item fails',
+		},
+		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 10 },
+			default: 3,
+			description: 'How often to retry after a server error (5xx), a gateway error, a reset connection or a timeout, waiting longer each time. 0 = never. Errors in the request itself are never retried.',
+		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0.1, numberPrecision: 1 },
+			default: 30,
+			description: 'How long to wait for one answer before it counts as a timeout',
+		},
+	];
+}
+
+function options(kind: RequestKind, own: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...own, ...requestOptionProperties],
+		options: [...own, ...requestOptionProperties(kind)],
 	};
 }
 
+/** A write operation's "Options" collection: its own options, then the request options. */
+export function optionsProperty(...own: INodeProperties[]): INodeProperties {
+	return options('write', own);
+}
+
+/** The same for an operation that only reads (Search), with the read limits. */
+export function readOptionsProperty(...own: INodeProperties[]): INodeProperties {
+	return options('read', own);
+}
+
 // The literal defaults above are what the editor shows; a test checks they equal DEFAULT_SETTINGS.
-function nonNegative(value: unknown, fallback: number): number {
-	const n = typeof value === 'number' ? value : Number(value);
+function nonNegative(value: unknown, fallback: number): number;
+function nonNegative(value: unknown, fallback: undefined): number | undefined;
+function nonNegative(value: unknown, fallback: number | undefined): number | undefined {
+	const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
 	return Number.isFinite(n) && n >= 0 ? n : fallback;
 }
 
 export function transportSettings(options: IDataObject): TransportSettings {
+	const perMinute = nonNegative(options.maxRequestsPerMinute, undefined);
 	return {
 		...DEFAULT_SETTINGS,
-		maxRequestsPerMinute: Math.floor(nonNegative(options.maxRequestsPerMinute, DEFAULT_SETTINGS.maxRequestsPerMinute)),
+		// Not set: Feishu's documented limits alone, which the shown default equals.
+		...(perMinute === undefined ? {} : { maxRequestsPerMinute: Math.floor(perMinute) }),
 		maxRateLimitWaitMs: nonNegative(options.maxRateLimitWaitSeconds, DEFAULT_SETTINGS.maxRateLimitWaitMs / 1000) * 1000,
 		// Expressions can pass the editor's bounds: keep the same ones here.
 		maxRetries: Math.min(10, Math.floor(nonNegative(options.maxRetries, DEFAULT_SETTINGS.maxRetries))),

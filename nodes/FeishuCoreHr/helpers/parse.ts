@@ -41,11 +41,22 @@ export function required(field: string, value: unknown, allowed: string): void {
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 /**
+ * Full-width forms (U+FF01–U+FF5E, what a Chinese or Japanese input method types, e.g. "７１４０")
+ * and the ideographic space as their ASCII twins: the same characters, so nothing is guessed.
+ */
+export function toHalfWidth(text: string): string {
+	return text
+		.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+		.replace(/\u3000/g, ' ');
+}
+
+/**
  * Feishu IDs are ~19-digit strings, beyond 2^53: once a spreadsheet or a JSON parser made one a
  * number it has been rounded and may name a different record, so such a number is refused.
  */
 export function parseId(field: string, value: unknown): string {
 	const allowed = 'Use the ID as text, digits only (e.g. "7140964208476371331").';
+	const zero = 'is zero, which is no record\'s ID';
 	required(field, value, allowed);
 	if (typeof value === 'bigint' && value > 0n) return value.toString();
 	if (typeof value === 'number') {
@@ -58,10 +69,10 @@ export function parseId(field: string, value: unknown): string {
 				`arrived as a number above 2^53 (${MAX_SAFE}), so it was already rounded and may belong to a different record; it was not used`,
 			);
 		}
-		throw new InvalidInputError(field, value, allowed);
+		throw new InvalidInputError(field, value, allowed, value === 0 ? zero : undefined);
 	}
 	if (typeof value !== 'string') throw new InvalidInputError(field, value, allowed);
-	const text = value.trim();
+	const text = toHalfWidth(value).trim();
 	if (/^\d+(\.\d+)?e\+\d+$/i.test(text)) {
 		throw new InvalidInputError(
 			field,
@@ -71,6 +82,11 @@ export function parseId(field: string, value: unknown): string {
 		);
 	}
 	if (!/^\d{1,32}$/.test(text)) throw new InvalidInputError(field, value, allowed);
+	if (/^0+$/.test(text)) throw new InvalidInputError(field, value, allowed, zero);
+	// Feishu's IDs never start with 0: the cell was padded or mistyped, and which record it means is a guess.
+	if (text.startsWith('0')) {
+		throw new InvalidInputError(field, value, `${allowed} Check that the cell was not padded with zeros.`, 'starts with 0, which no Feishu ID does');
+	}
 	return text;
 }
 
@@ -83,7 +99,7 @@ export function parseTextId(field: string, value: unknown): string {
 	if (typeof value === 'number' || typeof value === 'bigint') return parseId(field, value);
 	required(field, value, allowed);
 	if (typeof value !== 'string') throw new InvalidInputError(field, value, allowed);
-	const text = value.trim();
+	const text = toHalfWidth(value).trim();
 	if (!/^[\w.:-]{1,128}$/.test(text)) throw new InvalidInputError(field, value, allowed);
 	return text;
 }
@@ -133,12 +149,39 @@ export function parseBoolean(field: string, value: unknown): boolean {
 	throw new InvalidInputError(field, value, allowed);
 }
 
+/** Plain decimal notation, the only text read as a number: "88.5", "-3", ".5", "61." */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+
+const NOTATIONS: ReadonlyArray<[RegExp, string]> = [
+	[/^[+-]?0x[\da-f]+$/i, 'hexadecimal'],
+	[/^[+-]?0b[01]+$/i, 'binary'],
+	[/^[+-]?0o[0-7]+$/i, 'octal'],
+	[/^[+-]?(\d+\.?\d*|\.\d+)e[+-]?\d+$/i, 'scientific'],
+];
+
+/**
+ * A number from a parameter or a spreadsheet cell. Text is read only in plain decimal notation:
+ * JavaScript's Number() would also make 16 of "0x10", 1000 of "1e3" and 0 of "", none of which
+ * a person typing a score means.
+ */
 export function parseNumber(field: string, value: unknown): number {
-	const allowed = 'Use a number such as 88.5 (a dot for decimals).';
+	const allowed = 'Use a number such as 88.5 (a dot for decimals, no thousands separators).';
 	required(field, value, allowed);
-	const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : NaN;
-	if (!Number.isFinite(number)) throw new InvalidInputError(field, value, allowed);
-	return number;
+	if (typeof value === 'number') {
+		if (!Number.isFinite(value)) throw new InvalidInputError(field, value, allowed);
+		return value;
+	}
+	if (typeof value !== 'string') throw new InvalidInputError(field, value, allowed);
+	const text = toHalfWidth(value).trim();
+	if (DECIMAL.test(text)) return Number(text);
+	const notation = NOTATIONS.find(([pattern]) => pattern.test(text))?.[1];
+	if (notation) {
+		// Number() reads "0x10" but not "-0x10": apply the sign by hand.
+		const magnitude = Number(text.replace(/^[+-]/, ''));
+		const read = text.startsWith('-') ? -magnitude : magnitude;
+		throw new InvalidInputError(field, value, allowed, `is written in ${notation} notation (it would be read as ${read}), so it was not used`);
+	}
+	throw new InvalidInputError(field, value, allowed);
 }
 
 export function parseText(field: string, value: unknown): string {

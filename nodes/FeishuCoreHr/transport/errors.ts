@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { FEISHU_LIMITS } from './limits';
+
 /** Feishu answers an expired or bad tenant token with these codes, on HTTP 400 (sometimes 200), never 401. */
 export const TOKEN_ERROR_CODES: ReadonlySet<number> = new Set([99991661, 99991663, 99991665, 99991671]);
 
@@ -28,24 +30,43 @@ const HINTS: Record<number, string> = {
 	1160005: 'A required value is empty.',
 	1160006: 'A required value is empty.',
 	1161025: 'The assessment feature is already in the requested state.',
-	99992402: 'Feishu refused a field value; see the field details below.',
-	99991400: 'Feishu\'s rate limit was hit: writes allow 100 requests per minute per app (search 50 per second), shared by every workflow using the app. Lower "Max Requests per Minute", split the run, or raise "Max Rate-Limit Wait".',
+	99992402: 'Feishu refused a field value: the message names the field, the value and the rule it broke.',
+	99991400: `Feishu's rate limit was hit: writes allow ${FEISHU_LIMITS.write.perMinute} requests per minute per app, searches ${FEISHU_LIMITS.read.perMinute} per minute and ${FEISHU_LIMITS.read.perSecond} per second, shared by every workflow using the app. Lower "Max Requests per Minute", split the run, or raise "Max Rate-Limit Wait".`,
 };
 
 export function hintFor(code: number): string | undefined {
 	return HINTS[code];
 }
 
+/** A value Feishu quotes back, short enough for one line of a message. */
+function quoted(value: unknown): string {
+	const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+	return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
+}
+
+/**
+ * What Feishu said was wrong, one entry per field or scope: "assessment_score = "abc": must be
+ * a number", "missing scope corehr:probation.assessment:write". These go into the message itself,
+ * because n8n keeps only the message on an error item.
+ */
+export function violations(failure: FeishuFailure): string[] {
+	const lines: string[] = [];
+	for (const v of failure.fieldViolations ?? []) {
+		const value = v.value === undefined || v.value === '' ? '' : ` = ${quoted(v.value)}`;
+		const reason = typeof v.description === 'string' && v.description ? `: ${v.description}` : '';
+		lines.push(`${String(v.field ?? '(unnamed field)')}${value}${reason}`);
+	}
+	for (const v of failure.permissionViolations ?? []) {
+		lines.push(`missing scope ${String(v.subject ?? v.scope ?? '(not named)')}`);
+	}
+	return lines;
+}
+
 export function describeFailure(failure: FeishuFailure): string {
 	const parts: string[] = [];
 	const hint = hintFor(failure.code);
 	if (hint) parts.push(hint);
-	for (const v of failure.fieldViolations ?? []) {
-		parts.push(`Field ${String(v.field ?? '?')}${v.value !== undefined ? ` = ${JSON.stringify(v.value)}` : ''}: ${String(v.description ?? '')}`.trim());
-	}
-	for (const v of failure.permissionViolations ?? []) {
-		parts.push(`Missing scope: ${String(v.subject ?? v.scope ?? '?')}`);
-	}
+	parts.push(...violations(failure));
 	if (failure.troubleshooter) parts.push(`Troubleshooter: ${failure.troubleshooter}`);
 	parts.push(`HTTP ${failure.httpStatus}, Feishu code ${failure.code}${failure.logId ? `, log ID ${failure.logId}` : ''}.`);
 	return parts.join('\n');

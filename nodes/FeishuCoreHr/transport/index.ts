@@ -11,9 +11,13 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { FEISHU_CREDENTIAL_NAME, feishuBaseUrl } from '../../../credentials/FeishuCoreHrApi.credentials';
 import type { FeishuFailure } from './errors';
-import { RATE_LIMIT_CODE, TOKEN_ERROR_CODES, describeFailure, readEnvelope, redact } from './errors';
-import type { Clock } from './pacer';
-import { SlidingWindowPacer } from './pacer';
+import { RATE_LIMIT_CODE, TOKEN_ERROR_CODES, describeFailure, readEnvelope, redact, violations } from './errors';
+import type { RequestKind } from './limits';
+import type { Clock, Pacer } from './pacer';
+import { pacersFor } from './pacer';
+
+export { FEISHU_LIMITS } from './limits';
+export type { RequestKind } from './limits';
 
 export type FeishuContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -25,8 +29,16 @@ export interface FeishuRequest {
 	body?: IDataObject;
 	/** Which input item this is for, so errors point at it. */
 	itemIndex?: number;
-	/** Reads have their own, higher limit (50/s); writes are paced by maxRequestsPerMinute. Default: write. */
-	kind?: 'read' | 'write';
+	/** Which of Feishu's limits it counts against (see FEISHU_LIMITS). Default: write. */
+	kind?: RequestKind;
+}
+
+/** One attempt at a request: what came back, and the log ID Feishu support can look it up by. */
+export interface Attempt {
+	/** e.g. "HTTP 500, code 1160997", "HTTP 502, not a Feishu answer", "no answer (connection reset)". */
+	outcome: string;
+	/** From Feishu's error body or its X-Tt-Logid header (sent on every answer, 5xx included). */
+	logId?: string;
 }
 
 export interface FeishuResponse<T = unknown> {
@@ -34,6 +46,39 @@ export interface FeishuResponse<T = unknown> {
 	msg: string;
 	data: T;
 	logId?: string;
+	/** Every attempt this request took, oldest first; the last is the answer above. */
+	attempts: Attempt[];
+}
+
+/** What a failed request's NodeApiError carries for the operation that sent it. */
+export interface RequestFailure {
+	httpStatus: number;
+	code: number;
+	logId: string | null;
+	/** An attempt before the last may have reached Feishu without its answer reaching us. */
+	uncertainEarlierAttempt: boolean;
+	attempts: Attempt[];
+}
+
+/** Reads back what the transport put in its error; undefined for any other error. */
+export function requestFailure(error: unknown): RequestFailure | undefined {
+	if (!(error instanceof NodeApiError)) return undefined;
+	const details = error.errorResponse as Partial<Record<keyof RequestFailure | 'attemptLog', unknown>> | undefined;
+	if (!details || !Array.isArray(details.attemptLog)) return undefined;
+	return {
+		httpStatus: typeof details.httpStatus === 'number' ? details.httpStatus : 0,
+		code: typeof details.code === 'number' ? details.code : -1,
+		logId: typeof details.logId === 'string' ? details.logId : null,
+		uncertainEarlierAttempt: details.uncertainEarlierAttempt === true,
+		attempts: details.attemptLog as Attempt[],
+	};
+}
+
+/** "attempt 1: HTTP 500, code 1160997, log ID …; attempt 2: no answer (connection reset)" */
+export function describeAttempts(attempts: readonly Attempt[]): string {
+	return attempts
+		.map((a, n) => `attempt ${n + 1}: ${a.outcome}${a.logId ? `, log ID ${a.logId}` : ''}`)
+		.join('; ');
 }
 
 export interface TransportSettings {
@@ -47,8 +92,11 @@ export interface TransportSettings {
 	maxRateLimitWaitMs: number;
 	/** Wait used when a 429 comes without x-ogw-ratelimit-reset. */
 	defaultRateLimitWaitMs: number;
-	/** Requests allowed per minute by the local pacer (0 = off). */
-	maxRequestsPerMinute: number;
+	/**
+	 * The run's own cap on requests per minute, below Feishu's documented limits, which are always
+	 * kept (undefined = those limits alone; 0 = no pacing at all).
+	 */
+	maxRequestsPerMinute?: number;
 }
 
 export const DEFAULT_SETTINGS: TransportSettings = {
@@ -57,7 +105,6 @@ export const DEFAULT_SETTINGS: TransportSettings = {
 	retryBaseDelayMs: 500,
 	maxRateLimitWaitMs: 180_000,
 	defaultRateLimitWaitMs: 5_000,
-	maxRequestsPerMinute: 100,
 };
 
 /** Raised when the user stops the execution during a wait. */
@@ -94,12 +141,27 @@ interface HttpAnswer {
 const MAX_RETRY_DELAY_MS = 30_000;
 
 /** Said when an attempt's outcome was never learned: the write may have been applied. */
-const MAY_HAVE_LANDED = '. An earlier attempt may have reached Feishu; its outcome is unknown.';
+function mayHaveLanded(trail: readonly Attempt[]): string {
+	const earlier = trail.slice(0, -1);
+	return `. An earlier attempt may have reached Feishu; its outcome is unknown${earlier.length ? ` (${describeAttempts(earlier)})` : ''}.`;
+}
 
 const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
 
-// Not ECANCELED: that is the user stopping the execution, not a fault to retry.
-const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+/**
+ * The socket faults worth a retry, in words. Messages must not carry the codes themselves: n8n
+ * replaces any error message containing e.g. "ECONNRESET" with its own generic sentence.
+ * Not ECANCELED: that is the user stopping the execution, not a fault to retry.
+ */
+const TRANSIENT_NETWORK_FAULTS: Readonly<Record<string, string>> = {
+	ECONNRESET: 'connection reset',
+	ECONNABORTED: 'connection aborted',
+	ETIMEDOUT: 'timed out',
+	EPIPE: 'connection broken',
+	ECONNREFUSED: 'connection refused',
+	EAI_AGAIN: 'DNS lookup failed',
+	ERR_SOCKET_CONNECTION_TIMEOUT: 'connecting timed out',
+};
 
 function header(headers: Record<string, unknown>, name: string): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];
@@ -114,9 +176,7 @@ function header(headers: Record<string, unknown>, name: string): string | undefi
 export class FeishuClient {
 	private credentials?: ICredentialDataDecryptedObject;
 
-	private readonly writePacer: SlidingWindowPacer;
-
-	private readonly readPacer: SlidingWindowPacer;
+	private readonly pacers: Record<RequestKind, Pacer>;
 
 	constructor(
 		private readonly ctx: FeishuContext,
@@ -125,9 +185,7 @@ export class FeishuClient {
 			'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal?.() : undefined,
 		),
 	) {
-		this.writePacer = new SlidingWindowPacer(settings.maxRequestsPerMinute, 60_000, clock);
-		// Search and the custom-field API allow 50 requests per second per app.
-		this.readPacer = new SlidingWindowPacer(settings.maxRequestsPerMinute === 0 ? 0 : 50, 1_000, clock);
+		this.pacers = pacersFor(settings.maxRequestsPerMinute, clock);
 	}
 
 	private async loadCredentials(): Promise<ICredentialDataDecryptedObject> {
@@ -176,13 +234,13 @@ export class FeishuClient {
 	}
 
 	async request<T = unknown>(request: FeishuRequest): Promise<FeishuResponse<T>> {
-		let attempts = 0;
 		let retriesLeft = this.settings.maxRetries;
 		let retryDelay = this.settings.retryBaseDelayMs;
 		let rateLimitWaited = 0;
 		let refreshed = false;
 		// Set once an attempt may have reached Feishu without us learning the outcome.
 		let uncertain = false;
+		const trail: Attempt[] = [];
 		/** Waits before a retry of a transient fault; false when no retries are left. */
 		const backOff = async (): Promise<boolean> => {
 			if (retriesLeft <= 0) return false;
@@ -194,24 +252,28 @@ export class FeishuClient {
 		};
 
 		for (;;) {
-			const pacer = request.kind === 'read' ? this.readPacer : this.writePacer;
+			const pacer = this.pacers[request.kind ?? 'write'];
 			await pacer.acquire();
-			attempts++;
 			let answer: HttpAnswer;
 			try {
 				answer = await this.send(request);
 			} catch (error) {
 				pacer.settle();
 				const networkCode = this.networkCode(error);
+				trail.push({ outcome: networkCode ? `no answer (${TRANSIENT_NETWORK_FAULTS[networkCode]})` : 'no answer' });
 				if (networkCode && (await backOff())) continue;
-				throw this.transportError(request, error, networkCode, attempts, uncertain);
+				throw this.transportError(request, error, networkCode, trail, uncertain);
 			}
 			pacer.settle();
 
 			const logId = header(answer.headers, 'x-tt-logid');
 			const envelope = readEnvelope(answer.statusCode, answer.body, logId);
+			trail.push({
+				outcome: envelope ? `HTTP ${answer.statusCode}, code ${envelope.code}` : `HTTP ${answer.statusCode}, not a Feishu answer`,
+				...((envelope?.logId ?? logId) ? { logId: envelope?.logId ?? logId } : {}),
+			});
 			if (envelope?.code === 0 && answer.statusCode < 300) {
-				return { code: 0, msg: envelope.msg, data: envelope.data as T, logId: envelope.logId };
+				return { code: 0, msg: envelope.msg, data: envelope.data as T, logId: envelope.logId, attempts: trail };
 			}
 
 			if (envelope && TOKEN_ERROR_CODES.has(envelope.code) && !refreshed) {
@@ -232,15 +294,15 @@ export class FeishuClient {
 					continue;
 				}
 				// A 429 without Feishu's body is still Feishu's rate limit: give it that code and hint.
-				throw this.apiError(request, envelope ?? { ...this.notFeishu(answer, logId), code: RATE_LIMIT_CODE, msg: 'too many requests' }, attempts, uncertain,
+				throw this.apiError(request, envelope ?? { ...this.notFeishu(answer, logId), code: RATE_LIMIT_CODE, msg: 'too many requests' }, trail, uncertain,
 					`Feishu's rate limit was still hit after waiting ${Math.round(rateLimitWaited / 1000)} s`);
 			}
 
 			// 5xx, or a gateway's non-JSON 5xx page, may pass: retry. Any other 4xx is final.
 			if (answer.statusCode >= 500 && (await backOff())) continue;
 			throw envelope
-				? this.apiError(request, envelope, attempts, uncertain)
-				: this.apiError(request, this.notFeishu(answer, logId), attempts, uncertain, 'Feishu could not be reached properly');
+				? this.apiError(request, envelope, trail, uncertain)
+				: this.apiError(request, this.notFeishu(answer, logId), trail, uncertain, 'Feishu could not be reached properly');
 		}
 	}
 
@@ -262,7 +324,7 @@ export class FeishuClient {
 			seen.add(current);
 			// n8n's NodeApiError keeps the socket's code in httpCode and drops the cause.
 			for (const code of [(current as { code?: unknown }).code, (current as { httpCode?: unknown }).httpCode]) {
-				if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code)) return code;
+				if (typeof code === 'string' && Object.prototype.hasOwnProperty.call(TRANSIENT_NETWORK_FAULTS, code)) return code;
 			}
 			const message = (current as { message?: unknown }).message;
 			if (typeof message === 'string' && /timeout|socket hang up/i.test(message)) return 'ETIMEDOUT';
@@ -271,15 +333,17 @@ export class FeishuClient {
 		return undefined;
 	}
 
-	private transportError(request: FeishuRequest, error: unknown, networkCode: string | undefined, attempts: number, uncertain: boolean): NodeApiError {
+	private transportError(request: FeishuRequest, error: unknown, networkCode: string | undefined, trail: Attempt[], uncertain: boolean): NodeApiError {
 		const node = this.ctx.getNode();
+		const attempts = trail.length;
 		if (networkCode) {
 			const timedOut = networkCode === 'ETIMEDOUT' || networkCode === 'ECONNABORTED' || networkCode === 'ERR_SOCKET_CONNECTION_TIMEOUT';
-			const what = timedOut ? `timed out after ${this.settings.timeoutMs / 1000} s` : `the connection failed (${networkCode})`;
+			const what = timedOut ? `timed out after ${this.settings.timeoutMs / 1000} s` : `the connection failed (${TRANSIENT_NETWORK_FAULTS[networkCode]})`;
 			// A refused connection sent nothing; a reset or a timeout may have followed a delivered request.
-			const landed = uncertain || !NEVER_SENT_CODES.has(networkCode) ? MAY_HAVE_LANDED : '';
+			const landed = uncertain || !NEVER_SENT_CODES.has(networkCode) ? mayHaveLanded(trail) : '';
 			// Not under `code`: n8n would swap the message for its generic text for that code.
-			return new NodeApiError(node, { networkError: networkCode } as JsonObject, {
+			const details = { networkError: networkCode, attemptLog: trail, uncertainEarlierAttempt: uncertain, logId: null };
+			return new NodeApiError(node, details as unknown as JsonObject, {
 				message: `Could not reach Feishu for ${request.method} ${request.path}: ${what}, ${attempts} attempt(s)${landed}`,
 				description: `Tried ${attempts} time(s). Check the credential's Domain or Base URL and the network; raise "Timeout" or "Max Retries" in the node's options if the service is slow.`,
 				itemIndex: request.itemIndex,
@@ -291,18 +355,22 @@ export class FeishuClient {
 		return new NodeApiError(node, { message } as JsonObject, { message, itemIndex: request.itemIndex });
 	}
 
-	private apiError(request: FeishuRequest, failure: FeishuFailure, attempts: number, uncertain: boolean, lead?: string): NodeApiError {
+	private apiError(request: FeishuRequest, failure: FeishuFailure, trail: Attempt[], uncertain: boolean, lead?: string): NodeApiError {
 		const logId = failure.logId ? `, log ID ${failure.logId}` : '';
 		const code = failure.code === -1 ? `HTTP ${failure.httpStatus}` : `code ${failure.code}`;
-		const landed = uncertain ? MAY_HAVE_LANDED : '';
-		const message = `${lead ?? 'Feishu refused the request'}: ${failure.msg || 'no message'} (${code}${logId})${landed}`;
+		const landed = uncertain ? mayHaveLanded(trail) : '';
+		// Which field, value and rule (or which scope): n8n keeps only the message on an error item.
+		const what = violations(failure);
+		const said = what.length > 0 ? ` [${what.join('; ')}]` : '';
+		const message = `${lead ?? 'Feishu refused the request'}: ${failure.msg || 'no message'}${said} (${code}${logId})${landed}`;
 		const details: JsonObject = {
 			httpStatus: failure.httpStatus,
 			code: failure.code,
 			msg: failure.msg,
 			logId: failure.logId ?? null,
 			request: `${request.method} ${request.path}`,
-			attempts,
+			attempts: trail.length,
+			attemptLog: trail as unknown as JsonObject[],
 			uncertainEarlierAttempt: uncertain,
 		};
 		if (failure.fieldViolations) details.fieldViolations = failure.fieldViolations as JsonObject[];

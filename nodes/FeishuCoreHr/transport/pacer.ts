@@ -1,15 +1,27 @@
+import type { RequestKind } from './limits';
+import { FEISHU_LIMITS } from './limits';
+
 /** Time source, injectable so the arithmetic can be tested without real minutes. */
 export interface Clock {
 	now(): number;
 	sleep(ms: number): Promise<void>;
 }
 
+/** Holds a request back until it may go, and hears when its answer came. */
+export interface Pacer {
+	acquire(): Promise<void>;
+	settle(): void;
+}
+
+const SECOND = 1_000;
+const MINUTE = 60_000;
+
 /**
  * Keeps a run under Feishu's per-app limit by itself: at most `limit` requests in any
  * `windowMs` (a sliding window, so a short sheet goes out at once and a long one runs at the
  * limit instead of into it). A limit of 0 turns pacing off.
  */
-export class SlidingWindowPacer {
+export class SlidingWindowPacer implements Pacer {
 	private readonly sent: number[] = [];
 
 	constructor(
@@ -32,7 +44,12 @@ export class SlidingWindowPacer {
 		for (let wait = this.delayFor(this.clock.now()); wait > 0; wait = this.delayFor(this.clock.now())) {
 			await this.clock.sleep(wait);
 		}
-		this.sent.push(this.clock.now());
+		this.record(this.clock.now());
+	}
+
+	/** Counts a request that goes now (its wait was decided elsewhere). */
+	record(now: number): void {
+		if (this.limit > 0) this.sent.push(now);
 	}
 
 	/**
@@ -43,4 +60,53 @@ export class SlidingWindowPacer {
 	settle(): void {
 		if (this.limit > 0 && this.sent.length > 0) this.sent[this.sent.length - 1] = this.clock.now();
 	}
+}
+
+/**
+ * Several windows at once, e.g. 1,000 per minute and 50 per second: a request goes only when
+ * every window allows it, and then counts in each.
+ */
+export class CombinedPacer implements Pacer {
+	constructor(
+		private readonly windows: readonly SlidingWindowPacer[],
+		private readonly clock: Clock,
+	) {}
+
+	private delay(): number {
+		const now = this.clock.now();
+		return Math.max(0, ...this.windows.map((w) => w.delayFor(now)));
+	}
+
+	async acquire(): Promise<void> {
+		for (let wait = this.delay(); wait > 0; wait = this.delay()) await this.clock.sleep(wait);
+		const now = this.clock.now();
+		for (const w of this.windows) w.record(now);
+	}
+
+	settle(): void {
+		for (const w of this.windows) w.settle();
+	}
+}
+
+/**
+ * The pacer for each kind of request: Feishu's documented limits for that kind, and the run's
+ * own "Max Requests per Minute" over all its requests when given. 0 turns pacing off.
+ */
+export function pacersFor(maxRequestsPerMinute: number | undefined, clock: Clock): Record<RequestKind, Pacer> {
+	if (maxRequestsPerMinute === 0) {
+		const off = new SlidingWindowPacer(0, MINUTE, clock);
+		return { read: off, write: off };
+	}
+	const own = maxRequestsPerMinute === undefined ? [] : [new SlidingWindowPacer(maxRequestsPerMinute, MINUTE, clock)];
+	return {
+		write: new CombinedPacer([new SlidingWindowPacer(FEISHU_LIMITS.write.perMinute, MINUTE, clock), ...own], clock),
+		read: new CombinedPacer(
+			[
+				new SlidingWindowPacer(FEISHU_LIMITS.read.perMinute, MINUTE, clock),
+				new SlidingWindowPacer(FEISHU_LIMITS.read.perSecond, SECOND, clock),
+				...own,
+			],
+			clock,
+		),
+	};
 }

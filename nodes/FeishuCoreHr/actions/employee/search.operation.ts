@@ -8,7 +8,7 @@ import { EMPLOYEE_FIELDS, EMPLOYEE_SEARCH_PATH, SEARCH_PAGE_SIZE } from '../../t
 import { toEmployeeFound } from '../directory';
 import { resultLimit, returnAllProperties, searchPages } from '../paging';
 import { OUTPUT_RENAMES } from '../probationAssessment/fields';
-import { optionsProperty } from '../requestOptions';
+import { readOptionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
 
 const EMPLOYMENT_STATUSES = [
@@ -70,7 +70,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	optionsProperty({
+	readOptionsProperty({
 		displayName: 'Include Probation',
 		name: 'includeProbation',
 		type: 'boolean',

@@ -6,8 +6,9 @@ import { toOutput } from '../../helpers/output';
 import { InvalidInputError, isBlank, parseBoolean, parseChoice, parseDate, parseNumber } from '../../helpers/parse';
 import { DEFAULT_DEPARTMENT_ID_TYPE, DEFAULT_USER_ID_TYPE, departmentIdTypeOption, parseIdOfType, userIdTypeOption } from '../idTypes';
 import { OUTPUT_RENAMES, resolveGrade } from '../probationAssessment/fields';
-import { optionsProperty } from '../requestOptions';
+import { readOptionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
+import { assessmentsWithheld, assessmentsWithheldMessage } from './assessmentScope';
 
 const SEARCH_PATH = '/open-apis/corehr/v2/probation/search';
 const PAGE_SIZE = 100;
@@ -106,7 +107,7 @@ const properties: INodeProperties[] = [
 			...dateFilters,
 		] as INodeProperties[]).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
-	optionsProperty(
+	readOptionsProperty(
 		{
 			displayName: 'Split Out Assessments',
 			name: 'splitOutAssessments',
@@ -212,7 +213,19 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 	} while (pageToken && probations.length < limit);
 
 	const found = probations.slice(0, limit);
+	if (assessmentsWithheld(found)) {
+		// Split out, that would be zero items and a run that looks fine; whole probations still
+		// carry what they do have, so those get a notice on the output instead.
+		if (splitOut) throw new NodeOperationError(this.getNode(), assessmentsWithheldMessage(found.length), { itemIndex });
+		if (!hinted.has(run)) {
+			hinted.add(run);
+			this.addExecutionHints({ message: assessmentsWithheldMessage(found.length), type: 'warning', location: 'outputPane' });
+		}
+	}
 	return splitOut ? found.flatMap(splitAssessments) : found;
 }
+
+/** Runs that already show the notice: one per run, not one per input item. */
+const hinted = new WeakSet<RunContext>();
 
 export const search: Operation = { description, execute };

@@ -1,7 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import { parseId } from '../../helpers/parse';
+import type { RequestFailure } from '../../transport';
+import { describeAttempts, requestFailure } from '../../transport';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
 import { ASSESSMENT_ID_LABEL, assessmentIdProperty, assessmentPath, writeResult } from './shared';
@@ -18,25 +20,34 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+/**
+ * DELETE takes no client token, so a retry after a lost answer cannot be matched to the first
+ * attempt. When that retry finds no such assessment, either the first attempt deleted it or it
+ * never existed (a mistyped ID): the node cannot tell, so it says exactly that, never "deleted".
+ */
+function unknownOutcome(this: IExecuteFunctions, assessmentId: string, failure: RequestFailure, itemIndex: number): NodeApiError {
+	const earlier = failure.attempts.slice(0, -1);
+	const last = failure.attempts[failure.attempts.length - 1];
+	const message =
+		`Assessment ${assessmentId} may or may not have been deleted: the answer to an earlier attempt was lost (${describeAttempts(earlier)}), ` +
+		`and the retry found no such assessment (code ${NOT_FOUND}${last?.logId ? `, log ID ${last.logId}` : ''}). ` +
+		'Either that attempt deleted it, or no assessment with this ID existed.';
+	return new NodeApiError(this.getNode(), { ...failure, attempts: failure.attempts as unknown as JsonObject[], outcome: 'unknown' } as JsonObject, {
+		message,
+		description: 'Check the ID: Probation → Search lists the assessments that exist. Give the log IDs to Feishu support to learn what the lost attempt did.',
+		httpCode: String(failure.httpStatus),
+		itemIndex,
+	});
+}
+
 async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
 	const assessmentId = parseId(ASSESSMENT_ID_LABEL, this.getNodeParameter('assessmentId', itemIndex));
 	try {
 		const response = await run.client.request({ method: 'DELETE', path: assessmentPath(assessmentId), itemIndex });
 		return [{ assessmentId, deleted: true, ...writeResult(response) }];
 	} catch (error) {
-		// DELETE takes no client token: when an earlier attempt's answer was lost, the retry finds
-		// the record gone. That is the outcome asked for, not a failure.
-		const details = error instanceof NodeApiError ? (error.errorResponse as IDataObject | undefined) : undefined;
-		if (details?.code === NOT_FOUND && details.uncertainEarlierAttempt === true) {
-			return [{
-				assessmentId,
-				deleted: true,
-				alreadyDeleted: true,
-				code: 0,
-				msg: 'not found after an earlier attempt whose answer was lost: taken as deleted by that attempt',
-				logId: details.logId ?? null,
-			}];
-		}
+		const failure = requestFailure(error);
+		if (failure?.code === NOT_FOUND && failure.uncertainEarlierAttempt) throw unknownOutcome.call(this, assessmentId, failure, itemIndex);
 		throw error;
 	}
 }

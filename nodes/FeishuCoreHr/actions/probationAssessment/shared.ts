@@ -24,6 +24,9 @@ export const assessmentIdProperty: INodeProperties = {
 		'The assessment\'s ID: about 19 digits, e.g. 7140964208476371331. Keep it as text: a spreadsheet that turns it into a number rounds it (to …371000), and the node then refuses it rather than update a different assessment. Probation → Search returns it.',
 };
 
+/** What the editor lets through as an ID: digits, full-width ones too (parseId reads them as the same digits). */
+const ASSESSMENT_ID_PATTERN = '^\\s*[0-9\\uFF10-\\uFF19]{1,32}\\s*$';
+
 /** Version 2: the assessment picked from a list (by its person) or given by ID. */
 export const assessmentLocatorProperty: INodeProperties = {
 	displayName: ASSESSMENT_ID_LABEL,
@@ -45,7 +48,7 @@ export const assessmentLocatorProperty: INodeProperties = {
 			name: 'id',
 			type: 'string',
 			placeholder: 'e.g. 7140964208476371331',
-			validation: [{ type: 'regex', properties: { regex: '^\\s*\\d{1,32}\\s*$', errorMessage: 'An assessment ID is digits only' } }],
+			validation: [{ type: 'regex', properties: { regex: ASSESSMENT_ID_PATTERN, errorMessage: 'An assessment ID is digits only' } }],
 		},
 	],
 };
