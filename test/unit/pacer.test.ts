@@ -149,6 +149,14 @@ describe("the pacers for Feishu's documented limits and the run's own cap", () =
 		expect(times[249]).toBe(120_000);
 	});
 
+	it('keeps employee searches to their own 100 per minute', async () => {
+		const clock = new FakeClock();
+		const times = await send(pacersFor(undefined, clock).employeeSearch, clock, 150);
+		expect(busiestWindow(times, MINUTE)).toBe(FEISHU_LIMITS.employeeSearch.perMinute);
+		expect(times[99]).toBe(0);
+		expect(times[100]).toBe(60_000);
+	});
+
 	it("caps reads at the run's Max Requests per Minute", async () => {
 		const clock = new FakeClock();
 		const times = await send(pacersFor(5, clock).read, clock, 12);

@@ -24,8 +24,8 @@ describe('request options', () => {
 		expect(shownDefault('timeoutSeconds')).toBe(DEFAULT_SETTINGS.timeoutMs / 1000);
 	});
 
-	it("knows Feishu's documented limits: 100 writes per minute; 1,000 reads per minute and 50 per second; and a bounded wait", () => {
-		expect(FEISHU_LIMITS).toEqual({ write: { perMinute: 100 }, read: { perMinute: 1_000, perSecond: 50 } });
+	it("knows Feishu's documented limits: 100 writes per minute; 1,000 reads per minute and 50 per second; 100 employee searches per minute; and a bounded wait", () => {
+		expect(FEISHU_LIMITS).toEqual({ write: { perMinute: 100 }, read: { perMinute: 1_000, perSecond: 50 }, employeeSearch: { perMinute: 100 } });
 		expect(DEFAULT_SETTINGS.maxRateLimitWaitMs).toBeGreaterThanOrEqual(60_000);
 		expect(DEFAULT_SETTINGS.maxRateLimitWaitMs).toBeLessThanOrEqual(10 * 60_000);
 		expect(DEFAULT_SETTINGS.maxRetries).toBeGreaterThan(0);
@@ -59,13 +59,21 @@ describe('request options', () => {
 		expect(transportSettings({ timeoutSeconds: 0 }).timeoutMs).toBeGreaterThanOrEqual(100);
 	});
 
-	it.each(['probation', 'employee'])("shows Max Requests per Minute on %s Search with the read limit, default and words", (resource) => {
-		const option = optionOn(resource, 'search', 'maxRequestsPerMinute');
+	it("shows Max Requests per Minute on probation Search with the read limit, default and words", () => {
+		const option = optionOn('probation', 'search', 'maxRequestsPerMinute');
 		expect(option?.default).toBe(FEISHU_LIMITS.read.perMinute);
 		expect(option?.typeOptions).toMatchObject({ minValue: 0, maxValue: FEISHU_LIMITS.read.perMinute });
 		expect(option?.description).toContain(`${FEISHU_LIMITS.read.perMinute} per minute and ${FEISHU_LIMITS.read.perSecond} per second`);
 		expect(option?.description).toMatch(/search requests/);
 		expect(option?.description).not.toMatch(/writes/);
+	});
+
+	it('shows Max Requests per Minute on employee Search with its own limit of 100 searches per minute', () => {
+		const option = optionOn('employee', 'search', 'maxRequestsPerMinute');
+		expect(option?.default).toBe(FEISHU_LIMITS.employeeSearch.perMinute);
+		expect(option?.typeOptions).toMatchObject({ minValue: 0, maxValue: FEISHU_LIMITS.employeeSearch.perMinute });
+		expect(option?.description).toContain(`Feishu allows ${FEISHU_LIMITS.employeeSearch.perMinute} per minute per app`);
+		expect(option?.description).toMatch(/search requests/);
 	});
 
 	it.each(['update', 'create', 'delete'])('keeps Max Requests per Minute on %s at the write limit of 100', (operation) => {

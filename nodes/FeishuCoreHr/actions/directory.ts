@@ -181,13 +181,14 @@ export class Directory {
 		return await next;
 	}
 
-	private async searchAll(path: string, qs: IDataObject, body: IDataObject): Promise<IDataObject[]> {
-		return await searchPages(this.client, { path, qs, body });
-	}
-
 	private async searchEmployees(kind: EmployeeKeyKind, idType: string, values: string[]): Promise<Map<string, EmployeeFound[]>> {
 		const filter = FILTER_BY_KIND[kind];
-		const items = await this.searchAll(EMPLOYEE_SEARCH_PATH, { user_id_type: idType }, { [filter.body]: values, fields: EMPLOYEE_FIELDS });
+		const items = await searchPages(this.client, {
+			path: EMPLOYEE_SEARCH_PATH,
+			qs: { user_id_type: idType },
+			body: { [filter.body]: values, fields: EMPLOYEE_FIELDS },
+			kind: 'employeeSearch',
+		});
 		const byKey = new Map<string, EmployeeFound[]>();
 		for (const item of items) {
 			const found = toEmployeeFound(item);
@@ -205,7 +206,7 @@ export class Directory {
 	}
 
 	private async searchProbations(idType: string, employmentIds: string[]): Promise<Map<string, ProbationFound[]>> {
-		const items = await this.searchAll(PROBATION_SEARCH_PATH, { user_id_type: idType }, { employment_ids: employmentIds });
+		const items = await searchPages(this.client, { path: PROBATION_SEARCH_PATH, qs: { user_id_type: idType }, body: { employment_ids: employmentIds } });
 		const byId = new Map<string, ProbationFound[]>();
 		for (const item of items) {
 			const found = toProbationFound(item);

@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { InvalidInputError, parseBoolean, parseNumber } from '../helpers/parse';
 
-import type { FeishuClient } from '../transport';
+import type { FeishuClient, RequestKind } from '../transport';
 import { SEARCH_PAGE_SIZE } from '../transport/endpoints';
 
 /** Every search operation's Return All / Limit pair. */
@@ -40,6 +40,8 @@ export interface SearchPagesRequest {
 	/** Stop once this many items are read (default: all). */
 	limit?: number;
 	itemIndex?: number;
+	/** Which of Feishu's limits the pages count against (default: the read limits). */
+	kind?: RequestKind;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function searchPages(client: FeishuClient, request: SearchPagesRequ
 			qs: { ...request.qs, page_size: Math.min(SEARCH_PAGE_SIZE, limit - items.length), ...(pageToken ? { page_token: pageToken } : {}) },
 			body: request.body,
 			itemIndex: request.itemIndex,
-			kind: 'read',
+			kind: request.kind ?? 'read',
 		});
 		for (const item of response.data?.items ?? []) {
 			if (typeof item === 'object' && item !== null) items.push(item as IDataObject);

@@ -9,10 +9,10 @@ import { DEFAULT_SETTINGS, FEISHU_LIMITS } from '../transport';
  */
 function maxRequestsPerMinuteProperty(kind: RequestKind): INodeProperties {
 	const limit = FEISHU_LIMITS[kind].perMinute;
-	const description =
-		kind === 'read'
-			? `At most this many search requests (one per page of up to 100 results) in any 60 seconds. Feishu allows ${limit} per minute and ${FEISHU_LIMITS.read.perSecond} per second per app; the node always keeps to both, so set this only to leave room for other workflows using the same app. 0 turns pacing off.`
-			: `At most this many requests in any 60 seconds. Feishu allows ${limit} writes per minute per app; the node always keeps to that, so set this only to leave room for other workflows using the same app. 0 turns pacing off.`;
+	const perSecond = FEISHU_LIMITS[kind].perSecond;
+	const allows = kind === 'write' ? `${limit} writes per minute per app` : `${limit} per minute${perSecond ? ` and ${perSecond} per second` : ''} per app`;
+	const what = kind === 'write' ? 'requests' : 'search requests (one per page of up to 100 results)';
+	const description = `At most this many ${what} in any 60 seconds. Feishu allows ${allows}; the node always keeps to that, so set this only to leave room for other workflows using the same app. 0 turns pacing off.`;
 	return {
 		displayName: 'Max Requests per Minute',
 		name: 'maxRequestsPerMinute',
@@ -73,6 +73,11 @@ export function optionsProperty(...own: INodeProperties[]): INodeProperties {
 /** The same for an operation that only reads (Search), with the read limits. */
 export function readOptionsProperty(...own: INodeProperties[]): INodeProperties {
 	return options('read', own);
+}
+
+/** The same for Employee → Search, whose Feishu limit is its own. */
+export function employeeSearchOptionsProperty(...own: INodeProperties[]): INodeProperties {
+	return options('employeeSearch', own);
 }
 
 // The literal defaults above are what the editor shows; a test checks they equal DEFAULT_SETTINGS.

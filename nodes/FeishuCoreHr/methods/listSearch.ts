@@ -19,7 +19,7 @@ async function employeePage(client: FeishuClient, filter?: string, paginationTok
 		path: EMPLOYEE_SEARCH_PATH,
 		qs: { page_size: SEARCH_PAGE_SIZE, user_id_type: COREHR_ID_TYPE, ...(paginationToken ? { page_token: paginationToken } : {}) },
 		body,
-		kind: 'read',
+		kind: 'employeeSearch',
 	});
 	return { employees: (response.data?.items ?? []).map(toEmployeeFound), next: response.data?.has_more ? response.data.page_token : undefined };
 }

@@ -93,20 +93,23 @@ export class CombinedPacer implements Pacer {
  * own "Max Requests per Minute" over all its requests when given. 0 turns pacing off.
  */
 export function pacersFor(maxRequestsPerMinute: number | undefined, clock: Clock): Record<RequestKind, Pacer> {
+	const kinds = Object.keys(FEISHU_LIMITS) as RequestKind[];
+	const byKind = (pacerOf: (kind: RequestKind) => Pacer) => Object.fromEntries(kinds.map((kind) => [kind, pacerOf(kind)])) as Record<RequestKind, Pacer>;
 	if (maxRequestsPerMinute === 0) {
 		const off = new SlidingWindowPacer(0, MINUTE, clock);
-		return { read: off, write: off };
+		return byKind(() => off);
 	}
+	// The run's own cap counts every request it makes, whatever the kind.
 	const own = maxRequestsPerMinute === undefined ? [] : [new SlidingWindowPacer(maxRequestsPerMinute, MINUTE, clock)];
-	return {
-		write: new CombinedPacer([new SlidingWindowPacer(FEISHU_LIMITS.write.perMinute, MINUTE, clock), ...own], clock),
-		read: new CombinedPacer(
+	return byKind((kind) => {
+		const { perMinute, perSecond } = FEISHU_LIMITS[kind];
+		return new CombinedPacer(
 			[
-				new SlidingWindowPacer(FEISHU_LIMITS.read.perMinute, MINUTE, clock),
-				new SlidingWindowPacer(FEISHU_LIMITS.read.perSecond, SECOND, clock),
+				new SlidingWindowPacer(perMinute, MINUTE, clock),
+				...(perSecond === undefined ? [] : [new SlidingWindowPacer(perSecond, SECOND, clock)]),
 				...own,
 			],
 			clock,
-		),
-	};
+		);
+	});
 }

@@ -8,7 +8,7 @@ import { EMPLOYEE_FIELDS, EMPLOYEE_SEARCH_PATH, SEARCH_PAGE_SIZE } from '../../t
 import { toEmployeeFound } from '../directory';
 import { resultLimit, returnAllProperties, searchPages } from '../paging';
 import { OUTPUT_RENAMES } from '../probationAssessment/fields';
-import { readOptionsProperty } from '../requestOptions';
+import { employeeSearchOptionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
 
 const EMPLOYMENT_STATUSES = [
@@ -70,7 +70,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	readOptionsProperty({
+	employeeSearchOptionsProperty({
 		displayName: 'Include Probation',
 		name: 'includeProbation',
 		type: 'boolean',
@@ -125,7 +125,7 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const includeProbation = isBlank(options.includeProbation) ? false : parseBoolean('Include Probation', options.includeProbation);
 
-	const items = await searchPages(run.client, { path: EMPLOYEE_SEARCH_PATH, qs: { user_id_type: COREHR_ID_TYPE }, body, limit, itemIndex });
+	const items = await searchPages(run.client, { path: EMPLOYEE_SEARCH_PATH, qs: { user_id_type: COREHR_ID_TYPE }, body, limit, itemIndex, kind: 'employeeSearch' });
 	const employees = items.map(toEmployeeFound);
 	if (includeProbation) run.directory.prefetchProbations(COREHR_ID_TYPE, employees.map((e) => e.employmentId));
 	const out: IDataObject[] = [];
