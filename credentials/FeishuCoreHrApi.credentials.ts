@@ -1,10 +1,11 @@
 import type {
-	IAuthenticateGeneric,
+	IAuthenticate,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -20,7 +21,7 @@ export const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 export const TOKEN_TIMEOUT_MS = 30_000;
 const RATE_LIMIT_CODE = 99991400;
 
-// ---- Reading the credential.
+// ---- Reading the credential: one way for the Test button, the token exchange and every request.
 
 /** A URL as messages show it: without any user:password@ part. */
 export function withoutUserInfo(url: string): string {
@@ -31,15 +32,33 @@ export function withoutUserInfo(url: string): string {
 export function feishuBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	const domain = String(credentials.domain ?? 'feishu');
 	if (domain === 'custom') {
-		const custom = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+		const given = String(credentials.baseUrl ?? '').trim();
+		// Users paste the API root from Feishu's docs; "…/open-apis/" is the same server.
+		const custom = given.replace(/\/+$/, '').replace(/\/open-apis$/i, '').replace(/\/+$/, '');
 		if (!/^https?:\/\/[^\s/]+/i.test(custom)) {
 			throw new Error(
-				`The credential's Base URL "${custom}" is not an http(s) URL. Use e.g. https://open.feishu.cn for a private deployment.`,
+				`The credential's Base URL "${withoutUserInfo(given)}" is not an http(s) URL. Use e.g. https://open.feishu.cn for a private deployment.`,
 			);
 		}
 		return custom;
 	}
 	return domain === 'lark' ? FEISHU_DOMAINS.lark : FEISHU_DOMAINS.feishu;
+}
+
+export interface AppCredentials {
+	baseUrl: string;
+	appId: string;
+	appSecret: string;
+}
+
+/** The credential as the Test button, the token exchange and the node all read it. */
+export function appCredentials(credentials: ICredentialDataDecryptedObject): AppCredentials {
+	return {
+		baseUrl: feishuBaseUrl(credentials),
+		// Pasted values often bring a space or a line break; Feishu IDs and secrets never hold one.
+		appId: String(credentials.appId ?? '').trim(),
+		appSecret: String(credentials.appSecret ?? '').trim(),
+	};
 }
 
 // ---- The token endpoint's answers, in words: shared by the Test button and the node's retries.
@@ -212,9 +231,34 @@ export class FeishuTokenError extends Error {
 	}
 }
 
-/** Builds the base URL expression for the declarative credential test from FEISHU_DOMAINS, so the mapping is written once. */
+/**
+ * Raised by `authenticate` when the token must be fetched again. n8n's request helpers answer a
+ * 401 by running preAuthentication with `credentialsExpired` and repeating the request
+ * (n8n-core httpRequestWithAuthentication, 1.x and 2.x), so this never reaches the user unless a
+ * fresh token still does not fit.
+ */
+class TokenRenewalNeeded extends Error {
+	readonly response = { status: 401 };
+
+	constructor(reason: string) {
+		super(`The stored tenant access token ${reason}; n8n fetches a new one and repeats the request.`);
+		this.name = 'TokenRenewalNeeded';
+	}
+}
+
+/**
+ * Credential objects whose token preAuthentication fetched during the current request. n8n hands
+ * preAuthentication and authenticate the same object; a WeakSet marks it without anything that
+ * could be written back to n8n's database.
+ */
+const freshlyExchanged = new WeakSet<object>();
+
+/**
+ * The Test request's base URL as an expression, from FEISHU_DOMAINS and the same normalisation as
+ * feishuBaseUrl: n8n 2.x treats that host as the credential's own when it applies allowed domains.
+ */
 const baseUrlExpression =
-	'={{ $credentials.domain === "custom" ? String($credentials.baseUrl).trim().replace(/\\/+$/, "")' +
+	'={{ $credentials.domain === "custom" ? String($credentials.baseUrl).trim().replace(/\\/+$/, "").replace(/\\/open-apis$/i, "").replace(/\\/+$/, "")' +
 	` : $credentials.domain === "lark" ? "${FEISHU_DOMAINS.lark}" : "${FEISHU_DOMAINS.feishu}" }}`;
 
 export class FeishuCoreHrApi implements ICredentialType {
@@ -278,14 +322,15 @@ export class FeishuCoreHrApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const url = `${feishuBaseUrl(credentials)}${TOKEN_PATH}`;
+		const app = appCredentials(credentials);
+		const url = `${app.baseUrl}${TOKEN_PATH}`;
 		let answer: unknown;
 		try {
 			answer = await this.helpers.httpRequest({
 				method: 'POST',
 				url,
 				headers: { 'Content-Type': 'application/json; charset=utf-8' },
-				body: { app_id: String(credentials.appId ?? '').trim(), app_secret: credentials.appSecret },
+				body: { app_id: app.appId, app_secret: app.appSecret },
 				json: true,
 				// Feishu answers wrong credentials with HTTP 400 and a code, gateways with their own
 				// status: read both instead of n8n's generic error.
@@ -300,39 +345,55 @@ export class FeishuCoreHrApi implements ICredentialType {
 		}
 		const outcome = readTokenAnswer(url, answer);
 		if ('failure' in outcome) throw new FeishuTokenError(outcome.failure);
+		freshlyExchanged.add(credentials);
 		return { tenantAccessToken: outcome.token };
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.tenantAccessToken}}',
-			},
-		},
+	authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => {
+		if (String(requestOptions.url ?? '').endsWith(TOKEN_PATH)) return credentialTestRequest(credentials, requestOptions);
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.tenantAccessToken)}` },
+		};
 	};
 
-	// n8n runs preAuthentication first (always, for a test), so a wrong ID or secret fails
-	// with the message above; the request then proves the exchange answers with code 0.
+	// `authenticate` turns this request into the token exchange of the credential as it is now,
+	// after preAuthentication checked it (see credentialTestRequest): Test and runs read the
+	// credential through the same appCredentials() and explain a failure in the same words.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: baseUrlExpression,
-			url: TOKEN_PATH,
 			method: 'POST',
-			body: {
-				app_id: '={{$credentials.appId}}',
-				app_secret: '={{$credentials.appSecret}}',
-			},
+			url: TOKEN_PATH,
 		},
 		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: { key: 'code', value: 10003, message: TOKEN_ERROR_ADVICE[10003] },
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: { key: 'code', value: 10014, message: TOKEN_ERROR_ADVICE[10014] },
-			},
+			{ type: 'responseCode', properties: { value: 429, message: "Feishu's rate limit for token requests was hit; wait a moment and test again." } },
+			...[500, 502, 503, 504].map((value) => ({
+				type: 'responseCode' as const,
+				properties: { value, message: `The token endpoint answered HTTP ${value}: Feishu or a gateway in between failed. The App ID and App Secret were accepted a moment ago; test again later.` },
+			})),
 		],
+	};
+}
+
+/**
+ * The Test button's request. Only the Test sends an authenticated request to the token endpoint
+ * (preAuthentication uses the plain helper), and n8n runs preAuthentication before a Test only
+ * when no token is stored: its check for "this is a Test" looks for a node type the tester does
+ * not use. So when the request arrives without a token fetched just now, it asks n8n for one (a
+ * 401), which runs preAuthentication on the values as they are now — a wrong App Secret is then
+ * explained in the same words a run uses, first Test or not. The request itself repeats that
+ * exchange with the same trimmed values and normalised Base URL.
+ */
+function credentialTestRequest(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): IHttpRequestOptions {
+	if (!freshlyExchanged.has(credentials)) throw new TokenRenewalNeeded('must be checked against the values as they are now');
+	const app = appCredentials(credentials);
+	return {
+		...requestOptions,
+		baseURL: undefined,
+		url: `${app.baseUrl}${TOKEN_PATH}`,
+		headers: { ...requestOptions.headers, 'Content-Type': 'application/json; charset=utf-8' },
+		body: { app_id: app.appId, app_secret: app.appSecret },
+		json: true,
 	};
 }

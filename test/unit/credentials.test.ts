@@ -1,6 +1,7 @@
 import {
 	FEISHU_DOMAINS,
 	FeishuCoreHrApi,
+	appCredentials,
 	describeTokenError,
 	feishuBaseUrl,
 	readTokenAnswer,
@@ -30,6 +31,24 @@ describe('the credential', () => {
 		const token = type.properties.find((p) => p.name === 'tenantAccessToken');
 		expect(secret?.typeOptions?.password).toBe(true);
 		expect(token).toMatchObject({ type: 'hidden', typeOptions: { expirable: true } });
+	});
+});
+
+describe('reading the credential the same way everywhere', () => {
+	it('drops trailing slashes and a trailing /open-apis from a custom Base URL', () => {
+		for (const tail of ['', '/', '//', '/open-apis', '/open-apis/', '/OPEN-APIS/']) {
+			expect(feishuBaseUrl({ domain: 'custom', baseUrl: `https://open.example.com${tail}` })).toBe('https://open.example.com');
+		}
+		// A path of its own stays: only the API root is dropped.
+		expect(feishuBaseUrl({ domain: 'custom', baseUrl: 'https://gw.example.com/feishu/' })).toBe('https://gw.example.com/feishu');
+	});
+
+	it('trims the App ID and the App Secret', () => {
+		expect(appCredentials({ domain: 'lark', appId: ' cli_a1b2 ', appSecret: 'secret\r\n' })).toEqual({
+			baseUrl: FEISHU_DOMAINS.lark,
+			appId: 'cli_a1b2',
+			appSecret: 'secret',
+		});
 	});
 });
 
