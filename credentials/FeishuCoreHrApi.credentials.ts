@@ -23,7 +23,7 @@ const RATE_LIMIT_CODE = 99991400;
 
 // ---- Reading the credential: one way for the Test button, the token exchange and every request.
 
-/** A URL as messages show it: without any user:password@ part. */
+/** A URL as messages and the stored token owner show it: without any user:password@ part. */
 export function withoutUserInfo(url: string): string {
 	return url.replace(/^(https?:\/\/)[^@/]*@/i, '$1');
 }
@@ -59,6 +59,27 @@ export function appCredentials(credentials: ICredentialDataDecryptedObject): App
 		appId: String(credentials.appId ?? '').trim(),
 		appSecret: String(credentials.appSecret ?? '').trim(),
 	};
+}
+
+/**
+ * Whom a token was issued for: the App ID and the server, nothing secret. n8n keeps the hidden
+ * token when a saved credential is edited, so the token is stored with this and only used while
+ * it still matches. A new App Secret for the same app keeps the token: it is still that app's.
+ */
+export function tokenOwner(credentials: ICredentialDataDecryptedObject): string {
+	const { appId, baseUrl } = appCredentials(credentials);
+	return `${appId} ${withoutUserInfo(baseUrl)}`;
+}
+
+/** True when the credential holds a token that was issued for its current App ID and server. */
+export function holdsTokenForCurrentApp(credentials: ICredentialDataDecryptedObject): boolean {
+	const token = credentials.tenantAccessToken;
+	if (typeof token !== 'string' || token === '') return false;
+	try {
+		return credentials.tokenAppIdAndBaseUrl === tokenOwner(credentials);
+	} catch {
+		return false;
+	}
 }
 
 // ---- The token endpoint's answers, in words: shared by the Test button and the node's retries.
@@ -319,6 +340,13 @@ export class FeishuCoreHrApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		{
+			// Stored with the token by preAuthentication: the App ID and server it was issued for (tokenOwner).
+			displayName: 'Token App ID and Base URL',
+			name: 'tokenAppIdAndBaseUrl',
+			type: 'hidden',
+			default: '',
+		},
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
@@ -346,11 +374,13 @@ export class FeishuCoreHrApi implements ICredentialType {
 		const outcome = readTokenAnswer(url, answer);
 		if ('failure' in outcome) throw new FeishuTokenError(outcome.failure);
 		freshlyExchanged.add(credentials);
-		return { tenantAccessToken: outcome.token };
+		return { tenantAccessToken: outcome.token, tokenAppIdAndBaseUrl: tokenOwner(credentials) };
 	}
 
 	authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => {
 		if (String(requestOptions.url ?? '').endsWith(TOKEN_PATH)) return credentialTestRequest(credentials, requestOptions);
+		// A saved credential keeps its token through an edit: never send one to another app or server.
+		if (!holdsTokenForCurrentApp(credentials)) throw new TokenRenewalNeeded('was issued for another App ID or Base URL');
 		return {
 			...requestOptions,
 			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.tenantAccessToken)}` },

@@ -7,7 +7,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import type { Emulator, RequestLogEntry } from '../emulator';
 import { TOKEN_PATH } from '../emulator';
-import type { MemoryCredentialsHelper } from '../harness/n8nCore';
+import { CREDENTIAL_ID, MemoryCredentialsHelper } from '../harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../harness/secrets';
 import { allPatches, freshCredentials, timedRun, updateParameters, withEmulator } from '../harness/updateRun';
 
@@ -144,5 +144,20 @@ describe('genuinely wrong credentials', () => {
 		expect(item.error).toMatch(/10014/);
 		expect(item.error).toMatch(/App Secret/);
 		expect(leakedSecrets(runs, ['wrong-secret-5f0a9c7e1b2d4c6f'])).toEqual([]);
+	});
+});
+
+describe('what n8n stores after an exchange', () => {
+	const CREDENTIAL_KEYS = ['appId', 'appSecret', 'baseUrl', 'domain', 'tenantAccessToken', 'tokenAppIdAndBaseUrl'];
+
+	it.each(['n8n1', 'n8n2'] as const)("is the credential's own fields, the token and whom it was issued for — none of the node's options (%s)", async (persistence) => {
+		const helper = new MemoryCredentialsHelper(undefined, persistence);
+		helper.set(CREDENTIAL_ID, { domain: 'custom', baseUrl: emulator.url, ...emulator.defaultApp });
+		emulator.faults.gatewayErrors(1, onTokenPath);
+		const { item } = await update({ timeoutSeconds: 7, maxRetries: 2, maxRateLimitWaitSeconds: 9 }, helper);
+		expect(item.updated).toBe(true);
+		expect(helper.savedData).toHaveLength(1);
+		expect(Object.keys(helper.savedData[0]).sort()).toEqual(CREDENTIAL_KEYS);
+		expect(helper.savedData[0].tenantAccessToken).toBe(emulator.issuedTokens()[0]);
 	});
 });

@@ -4,8 +4,10 @@ import {
 	appCredentials,
 	describeTokenError,
 	feishuBaseUrl,
+	holdsTokenForCurrentApp,
 	readTokenAnswer,
 	readTokenRequestError,
+	tokenOwner,
 } from '../../credentials/FeishuCoreHrApi.credentials';
 
 describe('the credential', () => {
@@ -49,6 +51,35 @@ describe('reading the credential the same way everywhere', () => {
 			appId: 'cli_a1b2',
 			appSecret: 'secret',
 		});
+	});
+});
+
+describe('whom a token was issued for', () => {
+	const app = { domain: 'custom', baseUrl: 'https://user:pw-in-url@open.example.com/', appId: 'cli_a1b2', appSecret: 'the-app-secret-0123' };
+
+	it('names the App ID and the server, and nothing secret', () => {
+		const owner = tokenOwner(app);
+		expect(owner).toContain('cli_a1b2');
+		expect(owner).toContain('open.example.com');
+		expect(owner).not.toContain('the-app-secret-0123');
+		expect(owner).not.toContain('pw-in-url');
+	});
+
+	it('matches the credential it was taken from, however the same values are written', () => {
+		const stored = { ...app, tenantAccessToken: 't-abc', tokenAppIdAndBaseUrl: tokenOwner(app) };
+		expect(holdsTokenForCurrentApp(stored)).toBe(true);
+		expect(holdsTokenForCurrentApp({ ...stored, appId: ' cli_a1b2', baseUrl: 'https://user:pw-in-url@open.example.com/open-apis' })).toBe(true);
+		expect(holdsTokenForCurrentApp({ ...stored, appSecret: 'reset-secret' })).toBe(true);
+	});
+
+	it('does not match another app, another server, no record, or no token', () => {
+		const stored = { ...app, tenantAccessToken: 't-abc', tokenAppIdAndBaseUrl: tokenOwner(app) };
+		expect(holdsTokenForCurrentApp({ ...stored, appId: 'cli_other' })).toBe(false);
+		expect(holdsTokenForCurrentApp({ ...stored, baseUrl: 'https://open.other.com' })).toBe(false);
+		expect(holdsTokenForCurrentApp({ ...stored, domain: 'feishu' })).toBe(false);
+		expect(holdsTokenForCurrentApp({ ...stored, tokenAppIdAndBaseUrl: '' })).toBe(false);
+		expect(holdsTokenForCurrentApp({ ...stored, tenantAccessToken: '' })).toBe(false);
+		expect(holdsTokenForCurrentApp({ ...stored, domain: 'custom', baseUrl: 'not a url' })).toBe(false);
 	});
 });
 

@@ -10,7 +10,7 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { TokenFailure } from '../../../credentials/FeishuCoreHrApi.credentials';
-import { FEISHU_CREDENTIAL_NAME, feishuBaseUrl } from '../../../credentials/FeishuCoreHrApi.credentials';
+import { FEISHU_CREDENTIAL_NAME, feishuBaseUrl, holdsTokenForCurrentApp } from '../../../credentials/FeishuCoreHrApi.credentials';
 import type { FeishuFailure } from './errors';
 import { RATE_LIMIT_CODE, TOKEN_ERROR_CODES, describeFailure, readEnvelope, redact } from './errors';
 import type { Clock } from './pacer';
@@ -138,7 +138,9 @@ export class FeishuClient {
 			// A private copy: n8n writes a fresh token into it, and we reuse it for every later item.
 			const stored = await this.ctx.getCredentials(FEISHU_CREDENTIAL_NAME);
 			this.credentials = { ...stored };
-			if (typeof this.credentials.tenantAccessToken !== 'string') this.credentials.tenantAccessToken = '';
+			// n8n keeps the stored token when a saved credential is edited: a token issued for
+			// another App ID or server counts as none, so n8n exchanges and stores a new one.
+			if (!holdsTokenForCurrentApp(this.credentials)) this.credentials.tenantAccessToken = '';
 		}
 		return this.credentials;
 	}
