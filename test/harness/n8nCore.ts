@@ -82,6 +82,16 @@ export class NodeTypes implements INodeTypes {
 	}
 }
 
+/**
+ * What n8n writes back to its database after preAuthentication fetched a token:
+ * - `n8n1` (packages/cli/src/credentials-helper.ts up to 1.123): `Object.assign(credentials, output)`,
+ *   i.e. the whole object the request helper was handed, plus what preAuthentication returned;
+ * - `n8n2` (2.41): the stored data plus the keys preAuthentication returned.
+ * Whatever a node puts into the credential object it passes to httpRequestWithAuthentication is
+ * therefore stored for good by n8n 1.x.
+ */
+export type Persistence = 'n8n1' | 'n8n2';
+
 /** n8n's credential store as far as this node sees it: decrypted data by id, token updates counted. */
 export class MemoryCredentialsHelper extends ICredentialsHelper {
 	readonly store = new Map<string, ICredentialDataDecryptedObject>();
@@ -89,14 +99,25 @@ export class MemoryCredentialsHelper extends ICredentialsHelper {
 	/** Every time n8n would have written a fresh token to its database. */
 	readonly savedTokens: string[] = [];
 
+	/** Everything n8n would have written to its database, in order. */
+	readonly savedData: ICredentialDataDecryptedObject[] = [];
+
 	preAuthenticationCalls = 0;
 
-	constructor(private readonly type: ICredentialType = credentialType) {
+	constructor(
+		private readonly type: ICredentialType = credentialType,
+		readonly persistence: Persistence = 'n8n2',
+	) {
 		super();
 	}
 
 	set(id: string, data: ICredentialDataDecryptedObject): void {
 		this.store.set(id, { tenantAccessToken: '', ...data });
+	}
+
+	/** Edits a saved credential as n8n's editor does: the hidden token (and what was stored with it) stays. */
+	edit(id: string, changes: ICredentialDataDecryptedObject): void {
+		this.store.set(id, { ...this.store.get(id), ...changes });
 	}
 
 	getParentTypes(): string[] {
@@ -121,6 +142,7 @@ export class MemoryCredentialsHelper extends ICredentialsHelper {
 		return { ...requestOptions, headers };
 	}
 
+	/** As n8n's CLI CredentialsHelper.preAuthentication (1.123 and 2.41 agree but for what they store). */
 	async preAuthentication(
 		helpers: IHttpRequestHelper,
 		credentials: ICredentialDataDecryptedObject,
@@ -130,14 +152,18 @@ export class MemoryCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const expirable = this.type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
 		if (!expirable || typeof this.type.preAuthentication !== 'function') return undefined;
+		// n8n's own test for "this is a credential test". It never matches a real Test: the tester's
+		// node has the type `noOp`, as n8n's loader leaves NoOp's description.name (see testCredential).
 		const isTesting = node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
 		if (credentials[expirable.name] !== '' && !credentialsExpired && !isTesting) return undefined;
 		this.preAuthenticationCalls++;
-		const output = await this.type.preAuthentication.call(helpers, credentials);
+		const output = (await this.type.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject;
 		if (output[expirable.name] === undefined) return undefined;
 		const details = node.credentials?.[this.type.name];
-		if (details?.id && this.store.has(details.id)) {
-			await this.updateCredentials(details, this.type.name, { ...this.store.get(details.id), ...(output as ICredentialDataDecryptedObject) });
+		if (!details) return undefined;
+		if (details.id && this.store.has(details.id)) {
+			const toStore = this.persistence === 'n8n1' ? Object.assign(credentials, output) : { ...this.store.get(details.id), ...output };
+			await this.updateCredentials(details, this.type.name, toStore);
 		}
 		return Object.assign(credentials, output);
 	}
@@ -154,7 +180,10 @@ export class MemoryCredentialsHelper extends ICredentialsHelper {
 	}
 
 	async updateCredentials(nodeCredentials: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject): Promise<void> {
-		this.store.set(nodeCredentials.id ?? '', { ...data });
+		// n8n encrypts JSON.stringify(data): only plain JSON survives.
+		const stored = JSON.parse(JSON.stringify(data)) as ICredentialDataDecryptedObject;
+		this.store.set(nodeCredentials.id ?? '', stored);
+		this.savedData.push(stored);
 		this.savedTokens.push(String(data.tenantAccessToken));
 	}
 
@@ -308,36 +337,66 @@ export async function loadOptions(credentials: MemoryCredentialsHelper, method: 
 	return await fn.call(context);
 }
 
-/** The editor's "Test" button for a declarative credential test, as n8n's CredentialsTester runs it. */
-export async function testCredential(data: FeishuCredentialData): Promise<{ status: 'OK' | 'Error'; message: string }> {
-	const helper = new MemoryCredentialsHelper();
+export interface CredentialTestResult {
+	status: 'OK' | 'Error';
+	message: string;
+}
+
+/**
+ * The editor's "Test" button, as n8n's CredentialsTester runs it (packages/cli/src/services/
+ * credentials-tester.service.ts, the same in 1.123 and 2.41): the credential's own `test` wins
+ * over a node's `testedBy`; a request test runs through RoutingNode on a temporary node whose
+ * credential entry carries the credential's id (so a token fetched during the Test is stored) and
+ * whose type is `nodeType.description.name` of n8n's NoOp — `noOp`, unprefixed, as n8n-core's
+ * DirectoryLoader.loadNodeFromFile leaves it. n8n's CredentialsHelper only treats a node of type
+ * `n8n-nodes-base.noOp` as a test, so a real Test runs preAuthentication only when no token is
+ * stored. The error branches below are the tester's.
+ *
+ * `data` is what the editor sends: for a saved credential, the stored data (hidden token
+ * included) with the user's edits on top. Pass `saved` to test a saved credential.
+ */
+export async function testCredential(
+	data: ICredentialDataDecryptedObject,
+	saved?: { helper: MemoryCredentialsHelper; id: string },
+): Promise<CredentialTestResult> {
+	const helper = saved?.helper ?? new MemoryCredentialsHelper();
 	const test = credentialType.test;
-	if (!test) throw new Error('credential has no test');
-	const node: INode = {
-		id: 'temp', name: 'Temp-Node', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0],
-		parameters: { temp: '' },
-		credentials: { [credentialType.name]: { id: null, name: 'test' } },
-	};
+	if (!test) throw new Error('the credential has no test: n8n would look for a node testedBy, which this harness does not run');
 	const nodeType: INodeType = {
 		description: {
-			displayName: 'No Op', name: 'n8n-nodes-base.noOp', group: ['transform'], version: 1, description: '', defaults: {},
+			displayName: 'No Op', name: 'noOp', group: ['transform'], version: 1, description: '', defaults: {},
 			inputs: ['main'], outputs: ['main'],
 			credentials: [{ name: credentialType.name, required: true }],
 			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' }],
 		} as unknown as INodeType['description'],
 	};
+	const node: INode = {
+		id: 'temp', name: 'Temp-Node', type: nodeType.description.name, typeVersion: 1, position: [0, 0],
+		parameters: {},
+		credentials: { [credentialType.name]: { id: saved?.id ?? null, name: 'test' } },
+	};
 	const nodeTypes = new NodeTypes();
-	nodeTypes.register('n8n-nodes-base.noOp', nodeType);
+	nodeTypes.register(nodeType.description.name, nodeType);
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
 	const runExecutionData: IRunExecutionData = { resultData: { runData: {} } } as IRunExecutionData;
 	const context = new ExecuteContext(workflow, node, additionalData(helper, 'cred-test'), 'internal', runExecutionData, 0, [], { main: [[{ json: {} }]] }, { node, data: {}, source: null }, []);
-	const decrypted: ICredentialsDecrypted = { id: '', name: 'test', type: credentialType.name, data: { tenantAccessToken: '', ...data } };
+	// The tester applies the credential's defaults first (applyDefaultsAndOverwrites): the token is '' when absent.
+	const decrypted: ICredentialsDecrypted = { id: saved?.id ?? '', name: 'test', type: credentialType.name, data: { tenantAccessToken: '', ...data } };
 	let response: INodeExecutionData[][] | null | undefined;
 	try {
 		response = await new RoutingNode(context, nodeType, decrypted).runNode();
-	} catch (error) {
-		const e = error as { message?: string; cause?: { response?: { status?: number } } };
-		return { status: 'Error', message: String(e.message) };
+	} catch (caught) {
+		const error = caught as { message?: unknown; cause?: { response?: { status: number; statusText?: string }; code?: unknown } };
+		if (error.cause?.response) {
+			const { status, statusText } = error.cause.response;
+			for (const rule of test.rules ?? []) {
+				if (rule.type === 'responseCode' && rule.properties.value === status) return { status: 'Error', message: rule.properties.message };
+			}
+			if (status < 199 || status > 299) return { status: 'Error', message: statusText || `Received HTTP status code: ${status}` };
+		} else if (error.cause?.code) {
+			return { status: 'Error', message: String(error.cause.code) };
+		}
+		return { status: 'Error', message: String(error.message) };
 	}
 	for (const rule of test.rules ?? []) {
 		if (rule.type === 'responseSuccessBody' && response?.[0]?.[0]?.json?.[rule.properties.key] === rule.properties.value) {

@@ -2,12 +2,15 @@
  * The credential as the editor's "Test" button and a running node use it, against the emulator.
  */
 import type { Emulator } from '../emulator';
-import { startEmulator } from '../emulator';
-import { testCredential } from '../harness/n8nCore';
+import { TOKEN_PATH, startEmulator } from '../emulator';
+import type { CredentialTestResult, MemoryCredentialsHelper } from '../harness/n8nCore';
+import { CREDENTIAL_ID, testCredential } from '../harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../harness/secrets';
 import { allPatches, freshCredentials, timedRun, updateParameters } from '../harness/updateRun';
 
 const WRONG_SECRET = 'wrong-secret-5f0a9c7e1b2d4c6f';
+/** Words that put the blame on the App ID or App Secret. */
+const BLAMES_CREDENTIALS = /Check the App ID|App Secret and the Domain|rejected the App Secret|does not know this App ID/;
 
 let emulator: Emulator;
 let ids: string[];
@@ -53,6 +56,79 @@ describe("the credential's Test button", () => {
 	it('works with a base URL written with a trailing slash', async () => {
 		expect((await testCredential(data({ baseUrl: `${emulator.url}/` }))).status).toBe('OK');
 	});
+
+	it('passes for an App ID pasted with a trailing space, as a run does', async () => {
+		expect(await testCredential(data({ appId: `${emulator.defaultApp.appId} ` }))).toEqual({ status: 'OK', message: 'Connection successful!' });
+	});
+
+	it('passes for an App Secret pasted with a trailing line break', async () => {
+		expect((await testCredential(data({ appSecret: `${emulator.defaultApp.appSecret}\n` }))).status).toBe('OK');
+	});
+
+	it.each(['/open-apis', '/open-apis/', '//'])('passes for a Base URL ending in %s', async (tail) => {
+		expect((await testCredential(data({ baseUrl: `${emulator.url}${tail}` }))).status).toBe('OK');
+	});
+
+	it('says the Base URL is wrong, not the App ID, when there is no token endpoint there (HTTP 404)', async () => {
+		const result = await testCredential(data({ baseUrl: `${emulator.url}/feishu` }));
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/404/);
+		expect(result.message).toMatch(/Base URL/);
+		expect(result.message).not.toMatch(BLAMES_CREDENTIALS);
+	});
+
+	it("says a gateway failed, not the credentials, when the token endpoint answers with a gateway's 502 page", async () => {
+		emulator.faults.gatewayErrors(1, { match: { path: 'tenant_access_token' } });
+		const result = await testCredential(data());
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/502/);
+		expect(result.message).toMatch(/gateway/i);
+		expect(result.message).not.toMatch(BLAMES_CREDENTIALS);
+	});
+
+	it("says Feishu's rate limit was hit when the token endpoint answers 429", async () => {
+		emulator.faults.rateLimitBurst(1, 1, { match: { path: 'tenant_access_token' } });
+		const result = await testCredential(data());
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/rate limit/i);
+	});
+});
+
+describe('the Test button on a saved credential that already holds a token', () => {
+	let saved: MemoryCredentialsHelper;
+
+	/** Stores a token the way a first run does, then edits the credential as the editor would. */
+	async function savedWithToken(edits: Record<string, string>): Promise<CredentialTestResult> {
+		saved = freshCredentials(emulator);
+		const run = await timedRun(saved, [{ id: ids[0], status: 'completed', final: true }], updateParameters());
+		expect(run.items[0].json.updated).toBe(true);
+		expect(saved.store.get(CREDENTIAL_ID)!.tenantAccessToken).toBe(emulator.issuedTokens()[0]);
+		saved.edit(CREDENTIAL_ID, edits);
+		return await testCredential(saved.store.get(CREDENTIAL_ID)!, { helper: saved, id: CREDENTIAL_ID });
+	}
+
+	it('explains a wrong new App Secret (10014), not just "Bad Request"', async () => {
+		const result = await savedWithToken({ appSecret: WRONG_SECRET });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/10014/);
+		expect(result.message).toMatch(/App Secret/);
+		expect(leakedSecrets(result, [WRONG_SECRET, ...secretsOf(emulator)])).toEqual([]);
+	});
+
+	it('explains a wrong new App ID (10003)', async () => {
+		const result = await savedWithToken({ appId: 'cli_doesnotexist0001' });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/App ID/);
+	});
+
+	it('checks the values as they are now with a new exchange, and passes when they are right', async () => {
+		const result = await savedWithToken({ appId: `${emulator.defaultApp.appId} ` });
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+		const exchanges = emulator.requests.filter((r) => r.path === TOKEN_PATH);
+		// One for the run, and the Test's own: the Test never trusts the stored token.
+		expect(exchanges.length).toBeGreaterThanOrEqual(2);
+		expect(exchanges.every((r) => r.status === 200)).toBe(true);
+	});
 });
 
 describe('a running node with wrong credentials', () => {
@@ -63,6 +139,21 @@ describe('a running node with wrong credentials', () => {
 		expect(allPatches(emulator)).toHaveLength(0);
 		expect(credentials.savedTokens).toEqual([]);
 		expect(leakedSecrets([result.items, result.run, result.error], secretsOf(emulator, [WRONG_SECRET]))).toEqual([]);
+	});
+
+	it('works with an App Secret pasted with a trailing line break, and a Base URL ending in /open-apis', async () => {
+		const credentials = freshCredentials(emulator, { appSecret: `${emulator.defaultApp.appSecret}\n`, baseUrl: `${emulator.url}/open-apis/` });
+		const result = await timedRun(credentials, [{ id: ids[0], status: 'completed', final: true }], updateParameters());
+		expect(result.items[0].json.updated).toBe(true);
+	});
+
+	it('says the Base URL is wrong when there is no token endpoint there (HTTP 404), and does not retry that', async () => {
+		const credentials = freshCredentials(emulator, { baseUrl: `${emulator.url}/feishu` });
+		const result = await timedRun(credentials, [{ id: ids[0], status: 'completed', final: true }], updateParameters(), { continueOnFail: true });
+		expect(result.items[0].json.error).toMatch(/404/);
+		expect(result.items[0].json.error).toMatch(/Base URL/);
+		expect(result.items[0].json.error).not.toMatch(BLAMES_CREDENTIALS);
+		expect(emulator.requests).toHaveLength(1);
 	});
 
 	it('with Continue On Fail, reports the credential problem on every row and writes nothing', async () => {

@@ -9,7 +9,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import { FEISHU_CREDENTIAL_NAME, feishuBaseUrl } from '../../../credentials/FeishuCoreHrApi.credentials';
+import type { TokenFailure } from '../../../credentials/FeishuCoreHrApi.credentials';
+import { FEISHU_CREDENTIAL_NAME, feishuBaseUrl, holdsTokenForCurrentApp } from '../../../credentials/FeishuCoreHrApi.credentials';
 import type { FeishuFailure } from './errors';
 import { RATE_LIMIT_CODE, TOKEN_ERROR_CODES, describeFailure, readEnvelope, redact, violations } from './errors';
 import type { RequestKind } from './limits';
@@ -18,6 +19,8 @@ import { pacersFor } from './pacer';
 
 export { FEISHU_LIMITS } from './limits';
 export type { RequestKind } from './limits';
+import type { ExchangeWatch } from './tokenExchange';
+import { TokenExchangeFailed, callerWithExchangePolicy } from './tokenExchange';
 
 export type FeishuContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -193,7 +196,9 @@ export class FeishuClient {
 			// A private copy: n8n writes a fresh token into it, and we reuse it for every later item.
 			const stored = await this.ctx.getCredentials(FEISHU_CREDENTIAL_NAME);
 			this.credentials = { ...stored };
-			if (typeof this.credentials.tenantAccessToken !== 'string') this.credentials.tenantAccessToken = '';
+			// n8n keeps the stored token when a saved credential is edited: a token issued for
+			// another App ID or server counts as none, so n8n exchanges and stores a new one.
+			if (!holdsTokenForCurrentApp(this.credentials)) this.credentials.tenantAccessToken = '';
 		}
 		return this.credentials;
 	}
@@ -215,21 +220,29 @@ export class FeishuClient {
 			options.headers = { 'Content-Type': 'application/json; charset=utf-8' };
 		}
 		const node = this.ctx.getNode().credentials?.[FEISHU_CREDENTIAL_NAME];
-		// Passing our copy lets n8n run preAuthentication when its token is empty and store the
-		// new token (it needs the credential's id for that), and lets us reuse that token after.
-		const answer = (await this.ctx.helpers.httpRequestWithAuthentication.call(
-			this.ctx,
-			FEISHU_CREDENTIAL_NAME,
-			options,
-			{
-				credentialsDecrypted: {
-					id: node?.id ?? '',
-					name: node?.name ?? '',
-					type: FEISHU_CREDENTIAL_NAME,
-					data: credentials,
+		const watch: ExchangeWatch = {};
+		let answer: { statusCode?: number; headers?: Record<string, unknown>; body?: unknown };
+		try {
+			// Passing our copy lets n8n run preAuthentication when its token is empty and store the
+			// new token (it needs the credential's id for that), and lets us reuse that token after.
+			// Only credential fields go into it: n8n 1.x stores that whole object after an exchange.
+			answer = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+				callerWithExchangePolicy(this.ctx, this.settings.timeoutMs, watch),
+				FEISHU_CREDENTIAL_NAME,
+				options,
+				{
+					credentialsDecrypted: {
+						id: node?.id ?? '',
+						name: node?.name ?? '',
+						type: FEISHU_CREDENTIAL_NAME,
+						data: credentials,
+					},
 				},
-			},
-		)) as { statusCode?: number; headers?: Record<string, unknown>; body?: unknown };
+			)) as typeof answer;
+		} catch (error) {
+			if (watch.failure) throw new TokenExchangeFailed(watch.failure);
+			throw error;
+		}
 		return { statusCode: answer.statusCode ?? 0, headers: answer.headers ?? {}, body: answer.body };
 	}
 
@@ -242,12 +255,20 @@ export class FeishuClient {
 		let uncertain = false;
 		const trail: Attempt[] = [];
 		/** Waits before a retry of a transient fault; false when no retries are left. */
-		const backOff = async (): Promise<boolean> => {
+		const backOff = async (mayHaveLanded: boolean): Promise<boolean> => {
 			if (retriesLeft <= 0) return false;
 			retriesLeft--;
-			uncertain = true;
+			if (mayHaveLanded) uncertain = true;
 			await this.clock.sleep(retryDelay);
 			retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS);
+			return true;
+		};
+		/** Waits as a rate-limit answer asks; false when that would pass Max Rate-Limit Wait. */
+		const rateLimitWait = async (waitMs: number | undefined): Promise<boolean> => {
+			const wait = waitMs === undefined ? this.settings.defaultRateLimitWaitMs : Math.max(waitMs, 100);
+			if (rateLimitWaited + wait > this.settings.maxRateLimitWaitMs) return false;
+			rateLimitWaited += wait;
+			await this.clock.sleep(wait);
 			return true;
 		};
 
@@ -259,9 +280,18 @@ export class FeishuClient {
 				answer = await this.send(request);
 			} catch (error) {
 				pacer.settle();
+				if (error instanceof TokenExchangeFailed) {
+					// The token exchange gets the policy of every request; the request itself never
+					// went out, so a retry here cannot apply anything twice. n8n runs the exchange
+					// again on the retry because the token is still empty.
+					const { failure } = error;
+					trail.push({ outcome: `token exchange failed (${failure.kind})`, ...(failure.logId ? { logId: failure.logId } : {}) });
+					if (failure.kind === 'rateLimit' ? await rateLimitWait(failure.retryAfterMs) : failure.transient && (await backOff(false))) continue;
+					throw this.tokenError(request, failure, trail.length, uncertain, rateLimitWaited);
+				}
 				const networkCode = this.networkCode(error);
 				trail.push({ outcome: networkCode ? `no answer (${TRANSIENT_NETWORK_FAULTS[networkCode]})` : 'no answer' });
-				if (networkCode && (await backOff())) continue;
+				if (networkCode && (await backOff(true))) continue;
 				throw this.transportError(request, error, networkCode, trail, uncertain);
 			}
 			pacer.settle();
@@ -285,21 +315,14 @@ export class FeishuClient {
 
 			if (answer.statusCode === 429 || envelope?.code === RATE_LIMIT_CODE) {
 				const resetSeconds = Number(header(answer.headers, 'x-ogw-ratelimit-reset'));
-				const wait = Number.isFinite(resetSeconds) && resetSeconds >= 0
-					? Math.max(resetSeconds * 1000, 100)
-					: this.settings.defaultRateLimitWaitMs;
-				if (rateLimitWaited + wait <= this.settings.maxRateLimitWaitMs) {
-					rateLimitWaited += wait;
-					await this.clock.sleep(wait);
-					continue;
-				}
+				if (await rateLimitWait(Number.isFinite(resetSeconds) && resetSeconds >= 0 ? resetSeconds * 1000 : undefined)) continue;
 				// A 429 without Feishu's body is still Feishu's rate limit: give it that code and hint.
 				throw this.apiError(request, envelope ?? { ...this.notFeishu(answer, logId), code: RATE_LIMIT_CODE, msg: 'too many requests' }, trail, uncertain,
 					`Feishu's rate limit was still hit after waiting ${Math.round(rateLimitWaited / 1000)} s`);
 			}
 
 			// 5xx, or a gateway's non-JSON 5xx page, may pass: retry. Any other 4xx is final.
-			if (answer.statusCode >= 500 && (await backOff())) continue;
+			if (answer.statusCode >= 500 && (await backOff(true))) continue;
 			throw envelope
 				? this.apiError(request, envelope, trail, uncertain)
 				: this.apiError(request, this.notFeishu(answer, logId), trail, uncertain, 'Feishu could not be reached properly');
@@ -353,6 +376,33 @@ export class FeishuClient {
 		// error keeps those words and drops the cause chain, which holds the request and its secrets.
 		const message = redact(String((error as { message?: unknown }).message ?? 'unknown error'));
 		return new NodeApiError(node, { message } as JsonObject, { message, itemIndex: request.itemIndex });
+	}
+
+	/** The token exchange before the request failed for good: its words, what was tried, and that nothing was sent. */
+	private tokenError(request: FeishuRequest, failure: TokenFailure, attempts: number, uncertain: boolean, rateLimitWaited: number): NodeApiError {
+		const waited = rateLimitWaited > 0 ? `, waiting ${Math.round(rateLimitWaited / 1000)} s for Feishu's rate limit` : '';
+		const tried = attempts > 1 ? ` Tried ${attempts} times${waited}.` : '';
+		const sent = uncertain
+			? ' An earlier attempt of the request may have reached Feishu; its outcome is unknown.'
+			: ` The request (${request.method} ${request.path}) was not sent.`;
+		const advice = failure.transient
+			? 'The fault lies between n8n and Feishu, not in the credential. Raise "Max Retries", "Timeout" or "Max Rate-Limit Wait" in the node\'s options if this keeps happening.'
+			: 'Fix the credential (App ID, App Secret, Domain or Base URL), then press its Test button.';
+		const details: JsonObject = {
+			tokenExchange: failure.kind,
+			httpStatus: failure.httpStatus ?? null,
+			feishuCode: failure.feishuCode ?? null,
+			logId: failure.logId ?? null,
+			request: `${request.method} ${request.path}`,
+			attempts,
+			uncertainEarlierAttempt: uncertain,
+		};
+		return new NodeApiError(this.ctx.getNode(), details, {
+			message: `${failure.message}${tried}${sent}`,
+			description: advice,
+			httpCode: failure.httpStatus ? String(failure.httpStatus) : undefined,
+			itemIndex: request.itemIndex,
+		});
 	}
 
 	private apiError(request: FeishuRequest, failure: FeishuFailure, trail: Attempt[], uncertain: boolean, lead?: string): NodeApiError {
