@@ -197,7 +197,7 @@ export class Directory {
 			const key = raw !== undefined ? normaliseKey(kind, raw) : values.length === 1 ? values[0] : undefined;
 			if (key === undefined) {
 				throw new LookupError(
-					`Feishu found employees but did not return their ${filter.label}, so the node cannot tell which row each belongs to. The app probably lacks the CoreHR field permission for ${filter.label}: add it under "Permissions & Scopes" and publish a new app version.`,
+					`Feishu found employees but did not return their ${filter.label}, so the node cannot tell which row each belongs to. The app may not read that field (a permission, or the tenant's field settings for the app): give it access, or identify the rows by another key.`,
 				);
 			}
 			byKey.set(key, [...(byKey.get(key) ?? []), found]);
