@@ -3,15 +3,15 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { ASSESSMENT_RESULTS, PROBATION_STATUSES, toOptions } from '../../helpers/choices';
 import { toOutput } from '../../helpers/output';
-import { InvalidInputError, isBlank, parseBoolean, parseChoice, parseDate, parseNumber } from '../../helpers/parse';
+import { InvalidInputError, isBlank, parseBoolean, parseChoice, parseDate } from '../../helpers/parse';
 import { DEFAULT_DEPARTMENT_ID_TYPE, DEFAULT_USER_ID_TYPE, departmentIdTypeOption, parseIdOfType, userIdTypeOption } from '../idTypes';
 import { OUTPUT_RENAMES, resolveGrade } from '../probationAssessment/fields';
+import { resultLimit, returnAllProperties, searchPages } from '../paging';
 import { readOptionsProperty } from '../requestOptions';
+import { PROBATION_SEARCH_PATH } from '../../transport/endpoints';
 import type { Operation, RunContext } from '../types';
 import { assessmentsWithheld, assessmentsWithheldMessage } from './assessmentScope';
 
-const SEARCH_PATH = '/open-apis/corehr/v2/probation/search';
-const PAGE_SIZE = 100;
 
 /** Date filters: Feishu wants each range as a `…_start`/`…_end` pair. */
 const DATE_RANGES = [
@@ -39,22 +39,7 @@ const dateFilters: INodeProperties[] = DATE_RANGES.flatMap((range) => [
 ]);
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllProperties,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -75,8 +60,9 @@ const properties: INodeProperties[] = [
 				name: 'employmentIds',
 				type: 'string',
 				default: '',
-				placeholder: '7140964208476371111, 7140964208476371112',
-				description: 'Only these employees: employment IDs as text, separated by commas (or an expression returning a list)',
+				// The example matches the default Employment ID Type (Open ID); CoreHR IDs are digits.
+				placeholder: 'e.g. ou_7dab8a3d3cdcc9da365777c7ad535d62, ou_1f2e3d4c5b6a79880796a5b4c3d2e1f0',
+				description: 'Only these employees: employment IDs as text, separated by commas (or an expression returning a list), of the type set in Options → Employment ID Type (Open ID by default)',
 			},
 			{
 				displayName: 'Final Assessment Grade Name or ID',
@@ -156,14 +142,6 @@ export function searchBody(filters: IDataObject, idTypes: IdTypes, grade: (value
 	return body;
 }
 
-function parseLimit(value: unknown): number {
-	const limit = parseNumber('Limit', value);
-	if (!Number.isInteger(limit) || limit < 1) {
-		throw new InvalidInputError('Limit', value, 'Use a whole number of 1 or more, or turn on Return All.');
-	}
-	return limit;
-}
-
 /** One output item per assessment, carrying what a following Update needs. */
 export function splitAssessments(probation: IDataObject): IDataObject[] {
 	const assessments = Array.isArray(probation.assessments) ? (probation.assessments as IDataObject[]) : [];
@@ -178,8 +156,7 @@ export function splitAssessments(probation: IDataObject): IDataObject[] {
 }
 
 async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
-	const returnAll = parseBoolean('Return All', this.getNodeParameter('returnAll', itemIndex, false));
-	const limit = returnAll ? Infinity : parseLimit(this.getNodeParameter('limit', itemIndex, 50));
+	const limit = resultLimit(this.getNodeParameter('returnAll', itemIndex, false), this.getNodeParameter('limit', itemIndex, 50));
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const splitOut = isBlank(options.splitOutAssessments) ? false : parseBoolean('Split Out Assessments', options.splitOutAssessments);
@@ -190,29 +167,8 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 	const grades = isBlank(filters.finalAssessmentGrade) ? undefined : await run.grades();
 	const body = searchBody(filters, idTypes, (value) => resolveGrade(value, grades));
 	const qs: IDataObject = { user_id_type: idTypes.userIdType, department_id_type: idTypes.departmentIdType };
-	const seenTokens = new Set<string>();
-
-	const probations: IDataObject[] = [];
-	let pageToken: string | undefined;
-	do {
-		const response = await run.client.request<{ items?: unknown[]; has_more?: boolean; page_token?: string }>({
-			method: 'POST',
-			path: SEARCH_PATH,
-			qs: { ...qs, page_size: Math.min(PAGE_SIZE, limit - probations.length), ...(pageToken ? { page_token: pageToken } : {}) },
-			body,
-			itemIndex,
-			kind: 'read',
-		});
-		for (const item of response.data?.items ?? []) probations.push(toOutput(item, OUTPUT_RENAMES) as IDataObject);
-		pageToken = response.data?.has_more && response.data.page_token ? response.data.page_token : undefined;
-		if (pageToken !== undefined && seenTokens.has(pageToken)) {
-			// Paging that goes round in circles would never end: stop and say so.
-			throw new NodeOperationError(this.getNode(), `Feishu returned the same page token twice while searching (${probations.length} probations read); stopped instead of looping`, { itemIndex });
-		}
-		if (pageToken !== undefined) seenTokens.add(pageToken);
-	} while (pageToken && probations.length < limit);
-
-	const found = probations.slice(0, limit);
+	const items = await searchPages(run.client, { path: PROBATION_SEARCH_PATH, qs, body, limit, itemIndex });
+	const found = items.map((item) => toOutput(item, OUTPUT_RENAMES) as IDataObject);
 	if (assessmentsWithheld(found)) {
 		// Split out, that would be zero items and a run that looks fine; whole probations still
 		// carry what they do have, so those get a notice on the output instead.

@@ -1,0 +1,32 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_USER_ID_TYPE } from '../../nodes/FeishuCoreHr/actions/idTypes';
+import { FeishuCoreHr } from '../../nodes/FeishuCoreHr/FeishuCoreHr.node';
+
+/** Every property of the node, collections and their entries included. */
+function allProperties(properties: readonly INodeProperties[]): INodeProperties[] {
+	return properties.flatMap((p) => [p, ...allProperties((p.options ?? []).filter((o): o is INodeProperties => 'displayName' in o && 'type' in o))]);
+}
+
+describe('examples in the editor match the ID type the field takes', () => {
+	const properties = allProperties(new FeishuCoreHr().description.properties);
+
+	it('shows an Open ID wherever an employment ID is read with the default Employment ID Type', () => {
+		expect(DEFAULT_USER_ID_TYPE).toBe('open_id');
+		// Fields whose ID type is the Options' Employment ID Type: v1 Create's Employment ID and Search's filter.
+		const typed = properties.filter((p) => (p.name === 'employmentId' && p.type === 'string' && p.description?.includes('Employment ID Type')) || (p.name === 'employmentIds' && p.description?.includes('Employment ID Type')));
+		expect(typed.length).toBeGreaterThanOrEqual(2);
+		for (const p of typed) {
+			expect(p.placeholder).toMatch(/^e\.g\. ou_[0-9a-f]{32}/);
+		}
+	});
+
+	it('shows CoreHR digits only where the field takes CoreHR IDs, and both forms where either is read', () => {
+		const employeeSearchIds = properties.find((p) => p.name === 'employmentIds' && p.description?.includes('CoreHR'));
+		expect(employeeSearchIds?.placeholder).toMatch(/^e\.g\. \d{19}$/);
+		const locator = properties.find((p) => p.name === 'employee' && p.type === 'resourceLocator');
+		const byId = locator?.modes?.find((m) => m.name === 'id');
+		expect(byId?.placeholder).toMatch(/\d{19}/);
+		expect(byId?.placeholder).toMatch(/ou_/);
+	});
+});
