@@ -15,6 +15,7 @@ import type {
 	INode,
 	INodeCredentialsDetails,
 	INodeExecutionData,
+	INodeListSearchResult,
 	INodeParameters,
 	INodeProperties,
 	INodeType,
@@ -335,6 +336,17 @@ export async function loadOptions(credentials: MemoryCredentialsHelper, method: 
 	const type = nodeTypes.getByNameAndVersion(FEISHU_NODE_TYPE) as FeishuCoreHr;
 	const fn = (type.methods.loadOptions as Record<string, (this: LoadOptionsContext) => Promise<unknown>>)[method];
 	return await fn.call(context);
+}
+
+/** Calls a resource locator's search the way the editor's "From List" does, with its filter text. */
+export async function listSearch(credentials: MemoryCredentialsHelper, method: string, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const node = { ...contextNode(), typeVersion: 2 };
+	const nodeTypes = new NodeTypes();
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+	const context = new LoadOptionsContext(workflow, node, additionalData(credentials, 'list-search'), 'parameters.employee');
+	const type = nodeTypes.getByNameAndVersion(FEISHU_NODE_TYPE, 2) as FeishuCoreHr;
+	const fn = (type.methods.listSearch as Record<string, (this: LoadOptionsContext, filter?: string, token?: string) => Promise<INodeListSearchResult>>)[method];
+	return await fn.call(context, filter, paginationToken);
 }
 
 export interface CredentialTestResult {

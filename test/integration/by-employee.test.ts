@@ -8,7 +8,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import type { Emulator } from '../emulator';
 import { EMAIL_AND_NAME_FIELDS, PEOPLE_CASES, PEOPLE_SEED, UNKNOWN_EMPLOYEE, generatedPerson } from '../emulator';
 import type { MemoryCredentialsHelper } from '../harness/n8nCore';
-import { runFeishu } from '../harness/n8nCore';
+import { listSearch, runFeishu } from '../harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../harness/secrets';
 import { withEmulator } from '../harness/updateRun';
 
@@ -198,5 +198,34 @@ describe('Create by employee', () => {
 		expect(assessmentsOf(zhang.current.employmentId)).toHaveLength(before + 1);
 		expect(errorOf(result.items[1])).toContain(`Work email ${UNKNOWN_EMPLOYEE.email} matches no employee`);
 		expect(writes()).toHaveLength(1);
+	});
+});
+
+describe('picking in the editor (resource locators, From List)', () => {
+	it('lists employees by name, number or email, each with the CoreHR employment ID as the value', async () => {
+		const byName = await listSearch(credentials, 'searchEmployees', PEOPLE_CASES.sameNameA.localName);
+		expect(byName.results.map((r) => r.value).sort()).toEqual([PEOPLE_CASES.sameNameA.current.employmentId, PEOPLE_CASES.sameNameB.current.employmentId].sort());
+		expect(byName.results[0].name).toContain(PEOPLE_CASES.sameNameA.localName);
+		// A former employment is not offered.
+		const rehired = await listSearch(credentials, 'searchEmployees', PEOPLE_CASES.rehired.employeeNumber);
+		expect(rehired.results.map((r) => r.value)).toEqual([PEOPLE_CASES.rehired.current.employmentId]);
+	});
+
+	it('lists the assessments of the people found, named by person, final flag and status', async () => {
+		const gao = PEOPLE_CASES.severalNonFinal;
+		const found = await listSearch(credentials, 'searchAssessments', gao.employeeNumber);
+		expect(found.results.map((r) => r.value)).toEqual(gao.current.probation!.assessmentIds);
+		for (const r of found.results) expect(r.name).toMatch(new RegExp(`^${gao.localName} · ${gao.employeeNumber} · .* — not final`));
+	});
+
+	it('Delete (version 2) takes an assessment picked from the list', async () => {
+		const [first] = PEOPLE_CASES.severalNonFinal.current.probation!.assessmentIds;
+		const result = await run([{}], {
+			resource: 'probationAssessment',
+			operation: 'delete',
+			assessmentId: { __rl: true, mode: 'list', value: first, cachedResultName: '高峰 …' },
+		});
+		expect(result.items[0].json).toMatchObject({ assessmentId: first, deleted: true });
+		expect(emulator.assessments.has(first)).toBe(false);
 	});
 });

@@ -5,6 +5,7 @@ import { InvalidInputError } from '../../helpers/parse';
 import { DEFAULT_USER_ID_TYPE, parseIdOfType, userIdTypeOption } from '../idTypes';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
+import { ONLY_VERSION_1, FROM_VERSION_2 } from '../versions';
 import type { AssessmentInput } from './fields';
 import { additionalFieldsProperty, finalProperty, needsGrades, parseAssessment, statusProperty, toWireAssessment } from './fields';
 import { clientTokenOption, createAssessments, locatorValue } from './shared';
@@ -15,8 +16,8 @@ import { parseEmployeeRef } from '../../helpers/employee';
 
 const EMPLOYMENT_ID_LABEL = 'Employment ID';
 
-const V1 = { '@version': [1] };
-const V2 = { '@version': [{ _cnd: { gte: 2 } }] };
+const V1 = ONLY_VERSION_1;
+const V2 = FROM_VERSION_2;
 
 const properties: INodeProperties[] = [
 	{ ...employeeLocatorProperty, description: 'The employee on probation who gets the new assessments', displayOptions: { show: V2 } },

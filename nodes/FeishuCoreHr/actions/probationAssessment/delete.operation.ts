@@ -6,12 +6,19 @@ import type { RequestFailure } from '../../transport';
 import { describeAttempts, requestFailure } from '../../transport';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
-import { ASSESSMENT_ID_LABEL, assessmentIdProperty, assessmentPath, writeResult } from './shared';
+import { ONLY_VERSION_1, FROM_VERSION_2 } from '../versions';
+import { ASSESSMENT_ID_LABEL, assessmentIdProperty, assessmentLocatorProperty, assessmentPath, locatorValue, writeResult } from './shared';
 
 const NOT_FOUND = 1162010;
 
 const properties: INodeProperties[] = [
-	{ ...assessmentIdProperty, description: 'The ID of the assessment to delete, as text (about 19 digits). Probation → Search returns it.' },
+	{
+		...assessmentIdProperty,
+		description: 'The ID of the assessment to delete, as text (about 19 digits). Probation → Search returns it.',
+		displayOptions: { show: ONLY_VERSION_1 },
+	},
+	// Version 2: picked from a list by its person, or given by ID.
+	{ ...assessmentLocatorProperty, description: 'The assessment to delete', displayOptions: { show: FROM_VERSION_2 } },
 	optionsProperty(),
 ];
 
@@ -41,7 +48,7 @@ function unknownOutcome(this: IExecuteFunctions, assessmentId: string, failure: 
 }
 
 async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
-	const assessmentId = parseId(ASSESSMENT_ID_LABEL, this.getNodeParameter('assessmentId', itemIndex));
+	const assessmentId = parseId(ASSESSMENT_ID_LABEL, locatorValue(this.getNodeParameter('assessmentId', itemIndex)).value);
 	try {
 		const response = await run.client.request({ method: 'DELETE', path: assessmentPath(assessmentId), itemIndex });
 		return [{ assessmentId, deleted: true, ...writeResult(response) }];

@@ -6,6 +6,7 @@ import { parseEmployeeRef, parseEmploymentId } from '../../helpers/employee';
 import { InvalidInputError, isBlank, parseChoice, parseId } from '../../helpers/parse';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
+import { ONLY_VERSION_1, FROM_VERSION_2 } from '../versions';
 import type { AssessmentChanges, AssessmentInput } from './fields';
 import {
 	FIELD_LABELS,
@@ -24,8 +25,8 @@ import type { WhichAssessment } from './target';
 import { WHICH_ASSESSMENT_OPTIONS, describeEmployee, findAssessment, pickAssessment, pickEmployment, pickProbation } from './target';
 import { EMPLOYEE_LABEL, employeeLocatorProperty, employeeOutput, lookupEmployee } from './employeeTarget';
 
-const V1 = { '@version': [1] };
-const V2 = { '@version': [{ _cnd: { gte: 2 } }] };
+const V1 = ONLY_VERSION_1;
+const V2 = FROM_VERSION_2;
 const BY_EMPLOYEE = { ...V2, assessmentBy: ['employee'] };
 const BY_ID = { ...V2, assessmentBy: ['assessmentId'] };
 
