@@ -4,13 +4,15 @@
  *   1. throughput at the real limit (100 writes / 60 s), in real time: paced, then unpaced;
  *   2. per-update cost through n8n-core and inside a real n8n, each against a bare keep-alive loop;
  *   3. token exchanges per run, and with every token expiring in the middle;
- *   4. peak memory for 10,000 items, in a child process.
+ *   4. peak memory for 10,000 items, in a child process;
+ *   5. read calls for finding the assessment by employee: a 2,000-row sheet by employee number,
+ *      as text (the summary's figure) and as numbers.
  * Ends with one `bench: key=value …` line for tools. Exits 0 unless something broke (a missed goal
  * is a figure, printed as MISSED, not a crash).
  *
  *   npx tsx bench/run.ts            the real run (about 6–8 minutes; section 1 alone is 4)
  *   npx tsx bench/run.ts --quick    everything scaled down, to smoke-test the script (about 2 minutes)
- *   --only=1,2,3,4                  run some sections (2a = n8n-core only, 2b = real n8n only)
+ *   --only=1,2,3,4,5                run some sections (2a = n8n-core only, 2b = real n8n only)
  *   --n8n=2.41.0                    n8n versions for 2b (default: 1.123.0,2.41.0; the summary uses 2.41.0)
  *   --no-build                      skip `npm run build` before 2b (dist/ must be current)
  */
@@ -22,6 +24,7 @@ import * as os from 'node:os';
 import { N8N_VERSIONS, REPO_ROOT } from '../test/e2e/n8n';
 import { benchEmulator, fixed, goal, heading, line } from './common';
 import { footprint } from './footprint';
+import { lookupCost } from './lookups';
 import { coreCost, n8nCost } from './perUpdate';
 import type { ThroughputCase } from './throughput';
 import { throughputCase } from './throughput';
@@ -35,7 +38,7 @@ interface Flags {
 }
 
 function parseFlags(argv: string[]): Flags {
-	const flags: Flags = { quick: false, only: new Set(['1', '2a', '2b', '3', '4']), n8nVersions: [...N8N_VERSIONS], build: true };
+	const flags: Flags = { quick: false, only: new Set(['1', '2a', '2b', '3', '4', '5']), n8nVersions: [...N8N_VERSIONS], build: true };
 	for (const arg of argv) {
 		if (arg === '--quick') flags.quick = true;
 		else if (arg === '--no-build') flags.build = false;
@@ -69,8 +72,8 @@ function build(): void {
 async function main(): Promise<void> {
 	const flags = parseFlags(process.argv.slice(2));
 	const scale = flags.quick
-		? { updates: 200, rounds: 1, n8nRounds: 1, memoryItems: 1_000 }
-		: { updates: 1_000, rounds: 3, n8nRounds: 3, memoryItems: 10_000 };
+		? { updates: 200, rounds: 1, n8nRounds: 1, memoryItems: 1_000, lookupRows: 250 }
+		: { updates: 1_000, rounds: 3, n8nRounds: 3, memoryItems: 10_000, lookupRows: 2_000 };
 	const began = Date.now();
 	console.log(`bench ${new Date().toISOString()} on ${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, ${fixed(os.totalmem() / 2 ** 30, 1)} GB, Node ${process.version}${flags.quick ? ', QUICK (scaled down)' : ''}`);
 
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
 		token_exchanges: 'n/a',
 		token_exchanges_expiring: 'n/a',
 		mb_per_1k: 'n/a',
+		lookups_per_1k: 'n/a',
 	};
 
 	if (flags.only.has('1')) {
@@ -153,6 +157,15 @@ async function main(): Promise<void> {
 		} finally {
 			await emulator.close();
 		}
+	}
+
+	if (flags.only.has('5')) {
+		heading(`5. Finding the assessment by employee: ${scale.lookupRows} rows by employee number (n8n-core execution, limits and pacing off)`);
+		console.log('  -- (a) employee numbers as text (the column formatted as text)');
+		const text = await lookupCost(scale.lookupRows, false);
+		console.log('  -- (b) the same numbers as numbers (a sheet that read them as numbers: leading zeros may be lost)');
+		await lookupCost(scale.lookupRows, true);
+		summary.lookups_per_1k = fixed(text.lookupsPer1k, 1);
 	}
 
 	console.log(`\nbench took ${fixed((Date.now() - began) / 1000, 0)} s`);
