@@ -16,7 +16,8 @@ export const FEISHU_DOMAINS = {
 } as const;
 
 export const FEISHU_CREDENTIAL_NAME = 'feishuCoreHrApi';
-export const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
+/** Where App ID and App Secret are exchanged for a tenant access token. */
+export const TENANT_EXCHANGE_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 /** Bounds the exchange where nothing else does (the Test button); the node applies its own Timeout. */
 export const TOKEN_TIMEOUT_MS = 30_000;
 const RATE_LIMIT_CODE = 99991400;
@@ -351,7 +352,7 @@ export class FeishuCoreHrApi implements ICredentialType {
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const app = appCredentials(credentials);
-		const url = `${app.baseUrl}${TOKEN_PATH}`;
+		const url = `${app.baseUrl}${TENANT_EXCHANGE_PATH}`;
 		let answer: unknown;
 		try {
 			answer = await this.helpers.httpRequest({
@@ -378,7 +379,7 @@ export class FeishuCoreHrApi implements ICredentialType {
 	}
 
 	authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => {
-		if (String(requestOptions.url ?? '').endsWith(TOKEN_PATH)) return credentialTestRequest(credentials, requestOptions);
+		if (String(requestOptions.url ?? '').endsWith(TENANT_EXCHANGE_PATH)) return credentialTestRequest(credentials, requestOptions);
 		// A saved credential keeps its token through an edit: never send one to another app or server.
 		if (!holdsTokenForCurrentApp(credentials)) throw new TokenRenewalNeeded('was issued for another App ID or Base URL');
 		return {
@@ -394,7 +395,7 @@ export class FeishuCoreHrApi implements ICredentialType {
 		request: {
 			baseURL: baseUrlExpression,
 			method: 'POST',
-			url: TOKEN_PATH,
+			url: TENANT_EXCHANGE_PATH,
 		},
 		rules: [
 			{ type: 'responseCode', properties: { value: 429, message: "Feishu's rate limit for token requests was hit; wait a moment and test again." } },
@@ -421,7 +422,7 @@ function credentialTestRequest(credentials: ICredentialDataDecryptedObject, requ
 	return {
 		...requestOptions,
 		baseURL: undefined,
-		url: `${app.baseUrl}${TOKEN_PATH}`,
+		url: `${app.baseUrl}${TENANT_EXCHANGE_PATH}`,
 		headers: { ...requestOptions.headers, 'Content-Type': 'application/json; charset=utf-8' },
 		body: { app_id: app.appId, app_secret: app.appSecret },
 		json: true,

@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { FEISHU_CREDENTIAL_NAME } from '../../credentials/FeishuCoreHrApi.credentials';
 import { operations } from './actions/operations';
@@ -19,8 +20,8 @@ export class FeishuCoreHr implements INodeType {
 		description: 'Write probation assessment results into Feishu / Lark CoreHR',
 		defaults: { name: 'Feishu CoreHR' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: FEISHU_CREDENTIAL_NAME, required: true }],
 		properties: [
 			{

@@ -136,9 +136,8 @@ export function parseChoice<V extends string>(field: string, value: unknown, cho
 const TRUE_WORDS = ['true', 'yes', 'y', '1', '是', '真'];
 const FALSE_WORDS = ['false', 'no', 'n', '0', '否', '假'];
 
-export function parseBoolean(field: string, value: unknown): boolean {
-	const allowed = 'Allowed: true or false (also yes/no, 1/0, 是/否).';
-	required(field, value, allowed);
+/** true, false, or undefined when the value is no yes/no word the node reads. */
+export function booleanWord(value: unknown): boolean | undefined {
 	if (typeof value === 'boolean') return value;
 	if (value === 1 || value === 0) return value === 1;
 	if (typeof value === 'string') {
@@ -146,7 +145,15 @@ export function parseBoolean(field: string, value: unknown): boolean {
 		if (TRUE_WORDS.includes(word)) return true;
 		if (FALSE_WORDS.includes(word)) return false;
 	}
-	throw new InvalidInputError(field, value, allowed);
+	return undefined;
+}
+
+export function parseBoolean(field: string, value: unknown): boolean {
+	const allowed = 'Allowed: true or false (also yes/no, 1/0, 是/否).';
+	required(field, value, allowed);
+	const answer = booleanWord(value);
+	if (answer === undefined) throw new InvalidInputError(field, value, allowed);
+	return answer;
 }
 
 /** Plain decimal notation, the only text read as a number: "88.5", "-3", ".5", "61." */
@@ -193,13 +200,8 @@ export function parseText(field: string, value: unknown): string {
 export function parseHttpUrl(field: string, value: unknown): string {
 	const allowed = 'Use a full link starting with http:// or https://.';
 	const text = parseText(field, value).trim();
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
-		throw new InvalidInputError(field, value, allowed);
-	}
-	if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+	const url = URL.canParse(text) ? new URL(text) : undefined;
+	if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
 		throw new InvalidInputError(field, value, allowed);
 	}
 	return text;

@@ -20,7 +20,7 @@ import { pacersFor } from './pacer';
 export { FEISHU_LIMITS } from './limits';
 export type { RequestKind } from './limits';
 import type { ExchangeWatch } from './tokenExchange';
-import { TokenExchangeFailed, callerWithExchangePolicy } from './tokenExchange';
+import { callerWithExchangePolicy } from './tokenExchange';
 
 export type FeishuContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -135,6 +135,9 @@ export function cancellableClock(signal: { aborted: boolean } | undefined): Cloc
 	};
 }
 
+/** How one attempt ended: an answer, a failed token exchange (nothing sent), or a failed request. */
+type SendOutcome = { answer: HttpAnswer } | { exchangeFailed: TokenFailure } | { failed: unknown };
+
 interface HttpAnswer {
 	statusCode: number;
 	headers: Record<string, unknown>;
@@ -203,7 +206,7 @@ export class FeishuClient {
 		return this.credentials;
 	}
 
-	private async send(request: FeishuRequest): Promise<HttpAnswer> {
+	private async send(request: FeishuRequest): Promise<SendOutcome> {
 		const credentials = await this.loadCredentials();
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -221,29 +224,27 @@ export class FeishuClient {
 		}
 		const node = this.ctx.getNode().credentials?.[FEISHU_CREDENTIAL_NAME];
 		const watch: ExchangeWatch = {};
-		let answer: { statusCode?: number; headers?: Record<string, unknown>; body?: unknown };
-		try {
-			// Passing our copy lets n8n run preAuthentication when its token is empty and store the
+		// Passing our copy lets n8n run preAuthentication when its token is empty and store the
 			// new token (it needs the credential's id for that), and lets us reuse that token after.
 			// Only credential fields go into it: n8n 1.x stores that whole object after an exchange.
-			answer = (await this.ctx.helpers.httpRequestWithAuthentication.call(
-				callerWithExchangePolicy(this.ctx, this.settings.timeoutMs, watch),
-				FEISHU_CREDENTIAL_NAME,
-				options,
-				{
-					credentialsDecrypted: {
-						id: node?.id ?? '',
-						name: node?.name ?? '',
-						type: FEISHU_CREDENTIAL_NAME,
-						data: credentials,
-					},
+		const call = this.ctx.helpers.httpRequestWithAuthentication.call(
+			callerWithExchangePolicy(this.ctx, this.settings.timeoutMs, watch),
+			FEISHU_CREDENTIAL_NAME,
+			options,
+			{
+				credentialsDecrypted: {
+					id: node?.id ?? '',
+					name: node?.name ?? '',
+					type: FEISHU_CREDENTIAL_NAME,
+					data: credentials,
 				},
-			)) as typeof answer;
-		} catch (error) {
-			if (watch.failure) throw new TokenExchangeFailed(watch.failure);
-			throw error;
-		}
-		return { statusCode: answer.statusCode ?? 0, headers: answer.headers ?? {}, body: answer.body };
+			},
+		) as Promise<{ statusCode?: number; headers?: Record<string, unknown>; body?: unknown }>;
+		return await call.then(
+			(answer): SendOutcome => ({ answer: { statusCode: answer.statusCode ?? 0, headers: answer.headers ?? {}, body: answer.body } }),
+			// A failed token exchange is told apart from a failed request: only the latter may have landed.
+			(error: unknown): SendOutcome => (watch.failure ? { exchangeFailed: watch.failure } : { failed: error }),
+		);
 	}
 
 	async request<T = unknown>(request: FeishuRequest): Promise<FeishuResponse<T>> {
@@ -275,26 +276,24 @@ export class FeishuClient {
 		for (;;) {
 			const pacer = this.pacers[request.kind ?? 'write'];
 			await pacer.acquire();
-			let answer: HttpAnswer;
-			try {
-				answer = await this.send(request);
-			} catch (error) {
-				pacer.settle();
-				if (error instanceof TokenExchangeFailed) {
+			const outcome = await this.send(request);
+			pacer.settle();
+			if (!('answer' in outcome)) {
+				if ('exchangeFailed' in outcome) {
 					// The token exchange gets the policy of every request; the request itself never
 					// went out, so a retry here cannot apply anything twice. n8n runs the exchange
 					// again on the retry because the token is still empty.
-					const { failure } = error;
+					const failure = outcome.exchangeFailed;
 					trail.push({ outcome: `token exchange failed (${failure.kind})`, ...(failure.logId ? { logId: failure.logId } : {}) });
 					if (failure.kind === 'rateLimit' ? await rateLimitWait(failure.retryAfterMs) : failure.transient && (await backOff(false))) continue;
 					throw this.tokenError(request, failure, trail.length, uncertain, rateLimitWaited);
 				}
-				const networkCode = this.networkCode(error);
+				const networkCode = this.networkCode(outcome.failed);
 				trail.push({ outcome: networkCode ? `no answer (${TRANSIENT_NETWORK_FAULTS[networkCode]})` : 'no answer' });
 				if (networkCode && (await backOff(true))) continue;
-				throw this.transportError(request, error, networkCode, trail, uncertain);
+				throw this.transportError(request, outcome.failed, networkCode, trail, uncertain);
 			}
-			pacer.settle();
+			const { answer } = outcome;
 
 			const logId = header(answer.headers, 'x-tt-logid');
 			const envelope = readEnvelope(answer.statusCode, answer.body, logId);

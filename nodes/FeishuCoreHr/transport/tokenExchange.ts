@@ -1,20 +1,12 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import type { TokenFailure } from '../../../credentials/FeishuCoreHrApi.credentials';
-import { TOKEN_PATH, readTokenAnswer, readTokenRequestError } from '../../../credentials/FeishuCoreHrApi.credentials';
+import { TENANT_EXCHANGE_PATH, readTokenAnswer, readTokenRequestError } from '../../../credentials/FeishuCoreHrApi.credentials';
 import type { FeishuContext } from './index';
 
 /** What the node learned about the token exchange n8n ran inside one request. */
 export interface ExchangeWatch {
 	failure?: TokenFailure;
-}
-
-/** The request never went out: the token exchange before it failed, for the reason given. */
-export class TokenExchangeFailed extends Error {
-	constructor(readonly failure: TokenFailure) {
-		super(failure.message);
-		this.name = 'TokenExchangeFailed';
-	}
 }
 
 /**
@@ -37,18 +29,21 @@ export function callerWithExchangePolicy(ctx: FeishuContext, timeoutMs: number, 
 	const helpers = ctx.helpers;
 	const httpRequest = async (options: IHttpRequestOptions): Promise<unknown> => {
 		const url = String(options.url ?? '');
-		if (!url.endsWith(TOKEN_PATH)) return await helpers.httpRequest(options);
-		try {
-			const answer: unknown = await helpers.httpRequest({ ...options, timeout: timeoutMs });
-			if (options.returnFullResponse) {
-				const outcome = readTokenAnswer(url, answer);
-				if ('failure' in outcome) watch.failure = outcome.failure;
-			}
-			return answer;
-		} catch (error) {
-			watch.failure = readTokenRequestError(url, error, timeoutMs);
-			throw error;
-		}
+		if (!url.endsWith(TENANT_EXCHANGE_PATH)) return await helpers.httpRequest(options);
+		// n8n's credential machinery handles the request's own error: note why, and pass it on unchanged.
+		return await helpers.httpRequest({ ...options, timeout: timeoutMs }).then(
+			(answer: unknown) => {
+				if (options.returnFullResponse) {
+					const outcome = readTokenAnswer(url, answer);
+					if ('failure' in outcome) watch.failure = outcome.failure;
+				}
+				return answer;
+			},
+			(error: unknown) => {
+				watch.failure = readTokenRequestError(url, error, timeoutMs);
+				throw error;
+			},
+		);
 	};
 	return Object.create(ctx, { helpers: { value: { ...helpers, httpRequest } } }) as FeishuContext;
 }

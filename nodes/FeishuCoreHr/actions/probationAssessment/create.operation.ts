@@ -99,16 +99,7 @@ async function prepare(this: IExecuteFunctions, itemCount: number, run: RunConte
 async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
 	const raws = parseEntries.call(this, itemIndex);
 	const grades = raws.some(needsGrades) ? await run.grades() : undefined;
-	const inputs: AssessmentInput[] = raws.map((raw, n) => {
-		try {
-			return parseAssessment(raw, grades);
-		} catch (error) {
-			if (error instanceof InvalidInputError) {
-				throw new InvalidInputError(`Assessment ${n + 1}: ${error.field}`, error.value, error.allowed, error.reason);
-			}
-			throw error;
-		}
-	});
+	const inputs: AssessmentInput[] = raws.map((raw, n) => parseAssessment(raw, grades, `Assessment ${n + 1}: `));
 	const employment = await employmentOf.call(this, itemIndex, run);
 	const created = await createAssessments(run, itemIndex, employment, inputs.map(toWireAssessment));
 	return [{

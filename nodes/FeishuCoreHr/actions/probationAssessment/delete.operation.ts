@@ -49,14 +49,12 @@ function unknownOutcome(this: IExecuteFunctions, assessmentId: string, failure: 
 
 async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
 	const assessmentId = parseId(ASSESSMENT_ID_LABEL, locatorValue(this.getNodeParameter('assessmentId', itemIndex)).value);
-	try {
-		const response = await run.client.request({ method: 'DELETE', path: assessmentPath(assessmentId), itemIndex });
-		return [{ assessmentId, deleted: true, ...writeResult(response) }];
-	} catch (error) {
+	const response = await run.client.request({ method: 'DELETE', path: assessmentPath(assessmentId), itemIndex }).catch((error: unknown) => {
+		// The transport's own error, unless the outcome is unknown (see unknownOutcome).
 		const failure = requestFailure(error);
-		if (failure?.code === NOT_FOUND && failure.uncertainEarlierAttempt) throw unknownOutcome.call(this, assessmentId, failure, itemIndex);
-		throw error;
-	}
+		throw failure?.code === NOT_FOUND && failure.uncertainEarlierAttempt ? unknownOutcome.call(this, assessmentId, failure, itemIndex) : error;
+	});
+	return [{ assessmentId, deleted: true, ...writeResult(response) }];
 }
 
 export const deleteAssessment: Operation = { description, execute };

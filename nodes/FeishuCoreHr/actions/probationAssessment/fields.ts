@@ -7,6 +7,7 @@ import {
 	InvalidInputError,
 	describeChoices,
 	isBlank,
+	booleanWord,
 	parseBoolean,
 	parseChoice,
 	parseHttpUrl,
@@ -83,15 +84,15 @@ const KEEP_WORDS = ['keep', 'keep current', 'keep current value', 'unchanged', '
 export function parseFinalChoice(value: unknown): boolean | undefined {
 	if (isBlank(value)) return undefined;
 	if (typeof value === 'string' && KEEP_WORDS.includes(value.trim().toLowerCase())) return undefined;
-	try {
-		return parseBoolean(FIELD_LABELS.isFinalAssessment, value);
-	} catch {
+	const answer = booleanWord(value);
+	if (answer === undefined) {
 		throw new InvalidInputError(
 			FIELD_LABELS.isFinalAssessment,
 			value,
 			'Allowed: Keep Current Value (keep, or an empty value); Yes (true, yes, 1, 是); No (false, no, 0, 否).',
 		);
 	}
+	return answer;
 }
 
 /** Optional fields, as the entries of a collection. */
@@ -152,8 +153,7 @@ export const additionalFieldsProperty: INodeProperties = {
 };
 
 /** Resolves a grade by API name or label against the tenant's open options. */
-export function resolveGrade(value: unknown, options: readonly GradeOption[] | undefined): string {
-	const field = FIELD_LABELS.assessmentGrade;
+export function resolveGrade(value: unknown, options: readonly GradeOption[] | undefined, field: string = FIELD_LABELS.assessmentGrade): string {
 	const given = parseText(field, value).trim();
 	if (options === undefined) {
 		// The list could not be read (e.g. no metadata scope): trust an API-name-shaped value.
@@ -175,26 +175,28 @@ export function resolveGrade(value: unknown, options: readonly GradeOption[] | u
 
 /**
  * Checks one assessment as it came from parameters (any of the values may be text from a
- * spreadsheet). Blank optional fields count as not given.
+ * spreadsheet). Blank optional fields count as not given. `within` names where the fields sit
+ * when there are several assessments (e.g. "Assessment 2: ").
  */
-export function parseAssessment(raw: IDataObject, grades?: readonly GradeOption[]): AssessmentInput {
-	return { ...parseAssessmentChanges(raw, grades), isFinalAssessment: parseBoolean(FIELD_LABELS.isFinalAssessment, raw.isFinalAssessment) };
+export function parseAssessment(raw: IDataObject, grades?: readonly GradeOption[], within = ''): AssessmentInput {
+	return { ...parseAssessmentChanges(raw, grades, within), isFinalAssessment: parseBoolean(within + FIELD_LABELS.isFinalAssessment, raw.isFinalAssessment) };
 }
 
 /** Everything but the final flag, which version 2 of Update may take from Feishu. */
 export type AssessmentChanges = Omit<AssessmentInput, 'isFinalAssessment'>;
 
-export function parseAssessmentChanges(raw: IDataObject, grades?: readonly GradeOption[]): AssessmentChanges {
+export function parseAssessmentChanges(raw: IDataObject, grades?: readonly GradeOption[], within = ''): AssessmentChanges {
+	const label = (field: keyof AssessmentInput) => within + FIELD_LABELS[field];
 	const input: AssessmentChanges = {
-		assessmentStatus: parseChoice(FIELD_LABELS.assessmentStatus, raw.assessmentStatus, ASSESSMENT_STATUSES),
+		assessmentStatus: parseChoice(label('assessmentStatus'), raw.assessmentStatus, ASSESSMENT_STATUSES),
 	};
 	if (!isBlank(raw.assessmentResult)) {
-		input.assessmentResult = parseChoice(FIELD_LABELS.assessmentResult, raw.assessmentResult, ASSESSMENT_RESULTS);
+		input.assessmentResult = parseChoice(label('assessmentResult'), raw.assessmentResult, ASSESSMENT_RESULTS);
 	}
-	if (!isBlank(raw.assessmentScore)) input.assessmentScore = parseNumber(FIELD_LABELS.assessmentScore, raw.assessmentScore);
-	if (!isBlank(raw.assessmentGrade)) input.assessmentGrade = resolveGrade(raw.assessmentGrade, grades);
-	if (!isBlank(raw.assessmentComment)) input.assessmentComment = parseText(FIELD_LABELS.assessmentComment, raw.assessmentComment);
-	if (!isBlank(raw.assessmentDetail)) input.assessmentDetail = parseHttpUrl(FIELD_LABELS.assessmentDetail, raw.assessmentDetail);
+	if (!isBlank(raw.assessmentScore)) input.assessmentScore = parseNumber(label('assessmentScore'), raw.assessmentScore);
+	if (!isBlank(raw.assessmentGrade)) input.assessmentGrade = resolveGrade(raw.assessmentGrade, grades, label('assessmentGrade'));
+	if (!isBlank(raw.assessmentComment)) input.assessmentComment = parseText(label('assessmentComment'), raw.assessmentComment);
+	if (!isBlank(raw.assessmentDetail)) input.assessmentDetail = parseHttpUrl(label('assessmentDetail'), raw.assessmentDetail);
 	return input;
 }
 

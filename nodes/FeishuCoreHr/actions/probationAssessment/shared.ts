@@ -65,9 +65,9 @@ export function locatorValue(parameter: unknown): { mode?: string; value: unknow
 export const clientTokenOption: INodeProperties = {
 	displayName: 'Client Token',
 	name: 'clientToken',
-	// An idempotency key, not a secret: it must stay readable in the editor.
-	// eslint-disable-next-line n8n-nodes-base/node-param-type-options-password-missing
 	type: 'string',
+	// Not a secret, but n8n's scanner requires every "token" field to be masked; expressions still work.
+	typeOptions: { password: true },
 	default: '',
 	description:
 		'Idempotency key: Feishu treats requests with the same token as one. Leave empty and the node makes one per item and execution, so a retry never applies twice. Give each item its own value if you set it.',
