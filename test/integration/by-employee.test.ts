@@ -103,7 +103,7 @@ describe('Update by employee', () => {
 		expect(errors[1]).toContain('has no probation in CoreHR');
 		expect(errors[2]).toContain('has no final assessment (it has 2:');
 		for (const id of PEOPLE_CASES.severalNonFinal.current.probation!.assessmentIds) expect(errors[2]).toContain(id);
-		expect(errors[3]).toContain('Employee number 30123 (it arrived as a number, so leading zeros may have been dropped) matches 2 employments');
+		expect(errors[3]).toContain('Employee number 30123 (it arrived as a number, so leading zeros may have been dropped) matches different employees depending on how it is spelled');
 		expect(errors[3]).toContain(PEOPLE_CASES.numericLooking.current.employmentId);
 		expect(errors[3]).toContain(PEOPLE_CASES.droppedZerosTwin.current.employmentId);
 		for (const error of errors.slice(0, 4)) expect(error).toContain('Nothing was written for this item.');
@@ -140,7 +140,7 @@ describe('Update by employee', () => {
 		for (const id of probation.assessment_ids) emulator.assessments.delete(id);
 		probation.assessment_ids.length = 0;
 		const keep = await run([{ key: zhang.employeeNumber, result: 'Pass' }], byEmployee('employeeNumber', { whichAssessment: 'onlyOrCreate' }));
-		expect(errorOf(keep.items[0])).toContain('a new assessment has no current value to keep');
+		expect(errorOf(keep.items[0])).toContain('"Keep Current Value" has no value to keep for it. Choose Yes or No.');
 		expect(writes()).toEqual([]);
 
 		const created = await run([{ key: zhang.employeeNumber, result: 'Pass' }], byEmployee('employeeNumber', { whichAssessment: 'onlyOrCreate', isFinalAssessment: 'true' }));

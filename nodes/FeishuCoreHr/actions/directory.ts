@@ -19,7 +19,8 @@ export interface EmployeeFound {
 
 export interface AssessmentFound {
 	assessmentId: string;
-	isFinalAssessment: boolean;
+	/** undefined when Feishu's answer did not say: then the node cannot keep or judge the flag. */
+	isFinalAssessment?: boolean;
 	assessmentStatus?: string;
 }
 
@@ -81,7 +82,7 @@ export function toProbationFound(item: IDataObject): ProbationFound {
 		found.assessments = (item.assessments as IDataObject[]).map((a) => ({
 			assessmentId: String(a.assessment_id ?? ''),
 			// Three "s": Feishu's own spelling of the key.
-			isFinalAssessment: a.is_final_asssessment === true,
+			isFinalAssessment: typeof a.is_final_asssessment === 'boolean' ? a.is_final_asssessment : undefined,
 			assessmentStatus: enumName(a.assessment_status),
 		}));
 	}
@@ -92,6 +93,18 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
 	const out: T[][] = [];
 	for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
 	return out;
+}
+
+/**
+ * One failed search serves many rows: each row gets its own error (the router labels it with the
+ * row), saying it was a lookup and that nothing was written.
+ */
+async function asLookupError<T>(load: Promise<T>, what: string): Promise<T> {
+	return await load.catch((error: unknown) => {
+		if (error instanceof LookupError) throw new LookupError(error.message);
+		const reason = error instanceof Error ? error.message : String(error);
+		throw new LookupError(`Looking up the ${what} failed: ${reason}`);
+	});
 }
 
 /** Marks a stored promise as handled (an item may never ask for it) while keeping its rejection for whoever awaits it. */
@@ -133,11 +146,13 @@ export class Directory {
 	}
 
 	prefetchEmployees(kind: EmployeeKeyKind, idType: string, values: readonly string[]): void {
-		const fresh = [...new Set(values.map((v) => normaliseKey(kind, v)))].filter((v) => !this.employeeLoads.has(`${kind}|${idType}|${v}`));
+		// Each spelling is sent as given (Feishu matches exactly); answers are matched back to the
+		// spellings case-insensitively for emails, so every spelling of one address sees them all.
+		const fresh = [...new Set(values)].filter((v) => !this.employeeLoads.has(`${kind}|${idType}|${v}`));
 		for (const chunk of chunks(fresh, SEARCH_PAGE_SIZE)) {
 			const load = this.enqueue(async () => await this.searchEmployees(kind, idType, chunk));
 			for (const value of chunk) {
-				const found = kept(load.then((byKey) => byKey.get(value) ?? []));
+				const found = kept(load.then((byKey) => byKey.get(normaliseKey(kind, value)) ?? []));
 				this.employeeLoads.set(`${kind}|${idType}|${value}`, found);
 				this.unfollowed.push({ idType, load: found });
 			}
@@ -146,7 +161,7 @@ export class Directory {
 
 	async employees(kind: EmployeeKeyKind, idType: string, value: string): Promise<EmployeeFound[]> {
 		this.prefetchEmployees(kind, idType, [value]);
-		return await this.employeeLoads.get(`${kind}|${idType}|${normaliseKey(kind, value)}`)!;
+		return await asLookupError(this.employeeLoads.get(`${kind}|${idType}|${value}`)!, 'employees');
 	}
 
 	prefetchProbations(idType: string, employmentIds: readonly string[]): void {
@@ -172,7 +187,26 @@ export class Directory {
 
 	async probations(idType: string, employmentId: string): Promise<ProbationFound[]> {
 		this.prefetchProbations(idType, [employmentId]);
-		return await this.probationLoads.get(`${idType}|${employmentId}`)!;
+		return await asLookupError(this.probationLoads.get(`${idType}|${employmentId}`)!, 'probations');
+	}
+
+	/**
+	 * A write of this run changed an assessment: later rows must see it as it is now, or "Keep
+	 * Current Value" would send back a flag an earlier row changed, and a second "create it" row
+	 * would create again.
+	 */
+	async recordUpdate(assessmentId: string, isFinalAssessment: boolean): Promise<void> {
+		for (const load of this.probationLoads.values()) {
+			for (const probation of await load.catch(() => [] as ProbationFound[])) {
+				for (const a of probation.assessments ?? []) if (a.assessmentId === assessmentId) a.isFinalAssessment = isFinalAssessment;
+			}
+		}
+	}
+
+	async recordCreated(idType: string, employmentId: string, created: AssessmentFound[]): Promise<void> {
+		const load = this.probationLoads.get(`${idType}|${employmentId}`);
+		const probations = load ? await load.catch(() => [] as ProbationFound[]) : [];
+		if (probations.length === 1) probations[0].assessments = [...(probations[0].assessments ?? []), ...created];
 	}
 
 	private async enqueue<T>(work: () => Promise<T>): Promise<T> {
@@ -194,7 +228,7 @@ export class Directory {
 			const found = toEmployeeFound(item);
 			const raw = text(item[filter.field]);
 			// Without the field the node cannot tell which row an answer belongs to; with one key it can.
-			const key = raw !== undefined ? normaliseKey(kind, raw) : values.length === 1 ? values[0] : undefined;
+			const key = raw !== undefined ? normaliseKey(kind, raw) : new Set(values.map((v) => normaliseKey(kind, v))).size === 1 ? normaliseKey(kind, values[0]) : undefined;
 			if (key === undefined) {
 				throw new LookupError(
 					`Feishu found employees but did not return their ${filter.label}, so the node cannot tell which row each belongs to. The app may not read that field (a permission, or the tenant's field settings for the app): give it access, or identify the rows by another key.`,

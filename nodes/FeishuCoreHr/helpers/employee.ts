@@ -3,7 +3,7 @@
  * must read it with, and the exact values to search for.
  */
 import type { EmployeeKeyKind } from '../actions/directory';
-import { InvalidInputError, isBlank, parseTextId, required } from './parse';
+import { InvalidInputError, isBlank, parseTextId, required, toHalfWidth } from './parse';
 
 export interface EmployeeRef {
 	kind: EmployeeKeyKind;
@@ -59,7 +59,8 @@ export function parseEmployeeNumber(field: string, value: unknown): EmployeeRef 
 		};
 	}
 	if (typeof value !== 'string') throw new InvalidInputError(field, value, allowed);
-	const text = value.trim();
+	// What a Chinese input method types in full width (０３０１２３) is the same number.
+	const text = toHalfWidth(value).trim();
 	if (!/^[\w.\-/]{1,64}$/.test(text)) throw new InvalidInputError(field, value, allowed);
 	return { kind: 'employeeNumber', idType: COREHR_ID_TYPE, values: [text], asked: `Employee number ${text}` };
 }
@@ -67,9 +68,10 @@ export function parseEmployeeNumber(field: string, value: unknown): EmployeeRef 
 export function parseWorkEmail(field: string, value: unknown): EmployeeRef {
 	const allowed = 'Use a work email address such as "zhang.san@example.com".';
 	required(field, value, allowed);
-	const text = typeof value === 'string' ? value.trim() : '';
+	const text = typeof value === 'string' ? toHalfWidth(value).trim() : '';
 	if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text)) throw new InvalidInputError(field, value, allowed);
-	return { kind: 'email', idType: COREHR_ID_TYPE, values: [text], asked: `Work email ${text}` };
+	// Feishu matches emails exactly; people type them in any case. Both spellings are looked up.
+	return { kind: 'email', idType: COREHR_ID_TYPE, values: [...new Set([text, text.toLowerCase()])], asked: `Work email ${text}` };
 }
 
 /** The Employee parameter: its mode says what kind of key the value is. */

@@ -1,5 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { assessmentsWithheld, assessmentsWithheldMessage } from '../actions/probation/assessmentScope';
 import type { EmployeeFound } from '../actions/directory';
 import { Directory, toEmployeeFound } from '../actions/directory';
 import { COREHR_ID_TYPE } from '../helpers/employee';
@@ -41,10 +43,13 @@ export async function searchAssessments(this: ILoadOptionsFunctions, filter?: st
 	const directory = new Directory(client);
 	directory.prefetchProbations(COREHR_ID_TYPE, employees.map((e) => e.employmentId));
 	const results: INodeListSearchResult['results'] = [];
+	const probations = (await Promise.all(employees.map(async (e) => await directory.probations(COREHR_ID_TYPE, e.employmentId)))).flat();
+	// An empty list would read as "no assessments" when the app may not see them at all.
+	if (assessmentsWithheld(probations.map((p) => p.raw))) throw new NodeOperationError(this.getNode(), assessmentsWithheldMessage(probations.length));
 	for (const employee of employees) {
-		for (const probation of await directory.probations(COREHR_ID_TYPE, employee.employmentId)) {
+		for (const probation of probations.filter((p) => p.employmentId === employee.employmentId)) {
 			for (const a of probation.assessments ?? []) {
-				const facts = [a.isFinalAssessment ? 'final' : 'not final', a.assessmentStatus].filter(Boolean).join(', ');
+				const facts = [a.isFinalAssessment === undefined ? undefined : a.isFinalAssessment ? 'final' : 'not final', a.assessmentStatus].filter(Boolean).join(', ');
 				results.push({ name: `${label(employee)} — ${facts} (${a.assessmentId})`, value: a.assessmentId });
 			}
 		}

@@ -259,7 +259,8 @@ export class FeishuClient {
 		const backOff = async (mayHaveLanded: boolean): Promise<boolean> => {
 			if (retriesLeft <= 0) return false;
 			retriesLeft--;
-			if (mayHaveLanded) uncertain = true;
+			// Only a write can have landed; a read that may have reached Feishu changed nothing.
+			if (mayHaveLanded && (request.kind ?? 'write') === 'write') uncertain = true;
 			await this.clock.sleep(retryDelay);
 			retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS);
 			return true;
@@ -362,7 +363,7 @@ export class FeishuClient {
 			const timedOut = networkCode === 'ETIMEDOUT' || networkCode === 'ECONNABORTED' || networkCode === 'ERR_SOCKET_CONNECTION_TIMEOUT';
 			const what = timedOut ? `timed out after ${this.settings.timeoutMs / 1000} s` : `the connection failed (${TRANSIENT_NETWORK_FAULTS[networkCode]})`;
 			// A refused connection sent nothing; a reset or a timeout may have followed a delivered request.
-			const landed = uncertain || !NEVER_SENT_CODES.has(networkCode) ? mayHaveLanded(trail) : '';
+			const landed = (request.kind ?? 'write') === 'write' && (uncertain || !NEVER_SENT_CODES.has(networkCode)) ? mayHaveLanded(trail) : '';
 			// Not under `code`: n8n would swap the message for its generic text for that code.
 			const details = { networkError: networkCode, attemptLog: trail, uncertainEarlierAttempt: uncertain, logId: null };
 			return new NodeApiError(node, details as unknown as JsonObject, {
@@ -411,7 +412,8 @@ export class FeishuClient {
 		// Which field, value and rule (or which scope): n8n keeps only the message on an error item.
 		const what = violations(failure);
 		const said = what.length > 0 ? ` [${what.join('; ')}]` : '';
-		const message = `${lead ?? 'Feishu refused the request'}: ${failure.msg || 'no message'}${said} (${code}${logId})${landed}`;
+		const refused = failure.httpStatus >= 500 ? 'Feishu failed with a server error' : 'Feishu refused the request';
+		const message = `${lead ?? refused}: ${failure.msg || 'no message'}${said} (${code}${logId})${landed}`;
 		const details: JsonObject = {
 			httpStatus: failure.httpStatus,
 			code: failure.code,

@@ -7,6 +7,7 @@ import { InvalidInputError, isBlank, parseBoolean, parseChoice, parseText } from
 import { EMPLOYEE_FIELDS, EMPLOYEE_SEARCH_PATH, SEARCH_PAGE_SIZE } from '../../transport/endpoints';
 import { toEmployeeFound } from '../directory';
 import { resultLimit, returnAllProperties, searchPages } from '../paging';
+import { assessmentsWithheld, assessmentsWithheldMessage } from '../probation/assessmentScope';
 import { OUTPUT_RENAMES } from '../probationAssessment/fields';
 import { employeeSearchOptionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
@@ -128,6 +129,7 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 	const items = await searchPages(run.client, { path: EMPLOYEE_SEARCH_PATH, qs: { user_id_type: COREHR_ID_TYPE }, body, limit, itemIndex, kind: 'employeeSearch' });
 	const employees = items.map(toEmployeeFound);
 	if (includeProbation) run.directory.prefetchProbations(COREHR_ID_TYPE, employees.map((e) => e.employmentId));
+	const probationsShown: IDataObject[] = [];
 	const out: IDataObject[] = [];
 	for (const [n, employee] of employees.entries()) {
 		const json: IDataObject = {
@@ -141,8 +143,13 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 			const probations = await run.directory.probations(COREHR_ID_TYPE, employee.employmentId);
 			json.probation = probations.length === 1 ? (toOutput(probations[0].raw, OUTPUT_RENAMES) as IDataObject) : null;
 			if (probations.length > 1) json.probations = probations.map((p) => toOutput(p.raw, OUTPUT_RENAMES) as IDataObject);
+			probationsShown.push(...probations.map((p) => p.raw));
 		}
 		out.push(json);
+	}
+	// Probations without their assessments mean a missing scope, not "no assessments": say so.
+	if (assessmentsWithheld(probationsShown)) {
+		this.addExecutionHints({ message: assessmentsWithheldMessage(probationsShown.length), type: 'warning', location: 'outputPane' });
 	}
 	return out;
 }

@@ -9,7 +9,6 @@ import { ONLY_VERSION_1, FROM_VERSION_2 } from '../versions';
 import type { AssessmentInput } from './fields';
 import { additionalFieldsProperty, finalProperty, needsGrades, parseAssessment, statusProperty, toWireAssessment } from './fields';
 import { clientTokenOption, createAssessments, locatorValue } from './shared';
-import { pickEmployment } from './target';
 import { EMPLOYEE_LABEL, employeeLocatorProperty, employeeOutput, lookupEmployee } from './employeeTarget';
 import type { EmployeeRef } from '../../helpers/employee';
 import { parseEmployeeRef } from '../../helpers/employee';
@@ -65,7 +64,7 @@ async function employmentOf(this: IExecuteFunctions, itemIndex: number, run: Run
 		return { id: parseIdOfType(EMPLOYMENT_ID_LABEL, this.getNodeParameter('employmentId', itemIndex), idType), idType, who: {} };
 	}
 	const ref = employeeRefOf.call(this, itemIndex);
-	const employee = pickEmployment(ref.asked, await lookupEmployee(run.directory, ref));
+	const employee = await lookupEmployee(run.directory, ref);
 	return { id: employee.employmentId, idType: ref.idType, who: employeeOutput(employee) };
 }
 

@@ -2,6 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { EmployeeRef } from '../../helpers/employee';
 import type { Directory, EmployeeFound } from '../directory';
+import { pickEmploymentAmongSpellings } from './target';
 
 export const EMPLOYEE_LABEL = 'Employee';
 
@@ -44,17 +45,19 @@ export const employeeLocatorProperty: INodeProperties = {
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: '^\\s*(\\d{6,32}|o[un]_[0-9a-zA-Z]+)\\s*$', errorMessage: 'A CoreHR employment ID (digits) or an Open ID (ou_…)' },
+					properties: { regex: '^\\s*([0-9０-９]{6,32}|o[un]_[0-9a-zA-Z]+)\\s*$', errorMessage: 'A CoreHR employment ID (digits) or an Open ID (ou_…)' },
 				},
 			],
 		},
 	],
 };
 
-/** Every employment the row's key may mean (several spellings when a number lost its zeros). */
-export async function lookupEmployee(directory: Directory, ref: EmployeeRef): Promise<EmployeeFound[]> {
-	const found = await Promise.all(ref.values.map(async (value) => await directory.employees(ref.kind, ref.idType, value)));
-	return found.flat();
+/** The one employment the row's key means, or a refusal that says what was found. */
+export async function lookupEmployee(directory: Directory, ref: EmployeeRef): Promise<EmployeeFound> {
+	const bySpelling = await Promise.all(
+		ref.values.map(async (spelling) => ({ spelling, matches: await directory.employees(ref.kind, ref.idType, spelling) })),
+	);
+	return pickEmploymentAmongSpellings(ref.asked, bySpelling);
 }
 
 /** Who was written, so a report needs no second lookup. */

@@ -78,7 +78,7 @@ export const finalChoiceProperty: INodeProperties = {
 	description: 'Whether this is the final assessment of the probation. An expression may give true/false, yes/no, 是/否, or an empty value to keep the current one.',
 };
 
-const KEEP_WORDS = ['keep', 'keep current', 'keep current value', 'unchanged', '不变', '保持'];
+const KEEP_WORDS = ['keep', 'keep current', 'keep current value', 'unchanged', '不变', '保持', '保持不变'];
 
 /** Version 2's final flag: true or false as given, undefined for "keep the current value" (also a blank cell). */
 export function parseFinalChoice(value: unknown): boolean | undefined {

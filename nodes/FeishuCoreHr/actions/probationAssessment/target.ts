@@ -27,20 +27,29 @@ export function describeEmployee(e: EmployeeFound): string {
 	return `${e.name ?? 'an employee'} (${facts.join(', ')})`;
 }
 
+function finalWord(a: AssessmentFound): string {
+	return a.isFinalAssessment === undefined ? 'final or not: not stated' : a.isFinalAssessment ? 'final' : 'not final';
+}
+
 function describeAssessments(assessments: readonly AssessmentFound[]): string {
-	return assessments
-		.map((a) => `${a.assessmentId} (${[a.isFinalAssessment ? 'final' : 'not final', a.assessmentStatus].filter(Boolean).join(', ')})`)
-		.join('; ');
+	return assessments.map((a) => `${a.assessmentId} (${[finalWord(a), a.assessmentStatus].filter(Boolean).join(', ')})`).join('; ');
 }
 
 /**
  * One employment per row. A former employment is never written to: a rehired person's terminated
- * employment is passed over when exactly one other employment remains; otherwise the row is refused.
+ * employment is passed over when exactly one current employment remains; otherwise the row is
+ * refused. An employment whose status Feishu did not state is not assumed to be current.
  */
 export function pickEmployment(asked: string, matches: readonly EmployeeFound[]): EmployeeFound {
 	const unique = [...new Map(matches.map((m) => [m.employmentId, m])).values()];
 	if (unique.length === 0) throw new LookupError(`${asked} matches no employee in CoreHR.`);
-	const current = unique.filter((m) => m.employmentStatus !== 'terminated');
+	const unstated = unique.filter((m) => m.employmentStatus !== 'hired' && m.employmentStatus !== 'terminated');
+	if (unstated.length > 0) {
+		throw new LookupError(
+			`${asked} matches ${unique.map(describeEmployee).join('; ')}, but Feishu did not say whether ${unstated.length > 1 ? 'they are' : 'this employment is'} current (no employment status in its answer), so the node cannot rule out a former employment. Give the app access to the employment status field.`,
+		);
+	}
+	const current = unique.filter((m) => m.employmentStatus === 'hired');
 	if (current.length === 1) return current[0];
 	if (current.length === 0) {
 		throw new LookupError(
@@ -72,8 +81,28 @@ export interface AssessmentTarget {
 	existing?: AssessmentFound;
 }
 
+/**
+ * The spellings of one row's key (an employee number that lost its leading zeros, an email in
+ * another case) may name different people: the terminated-employment rule applies within the
+ * matches of one spelling, and spellings that find different employments are refused.
+ */
+export function pickEmploymentAmongSpellings(asked: string, bySpelling: ReadonlyArray<{ spelling: string; matches: readonly EmployeeFound[] }>): EmployeeFound {
+	const found = bySpelling.filter((s) => s.matches.length > 0);
+	const idsOf = (matches: readonly EmployeeFound[]) => [...new Set(matches.map((m) => m.employmentId))].sort().join(',');
+	if (new Set(found.map((s) => idsOf(s.matches))).size > 1) {
+		const people = found.map((s) => `${s.spelling}: ${s.matches.map(describeEmployee).join(', ')}`).join('; ');
+		throw new LookupError(
+			`${asked} matches different employees depending on how it is spelled (${people}). Give it exactly as CoreHR has it (format a column of employee numbers as text so leading zeros stay).`,
+		);
+	}
+	return pickEmployment(asked, found[0]?.matches ?? []);
+}
+
 export function pickAssessment(which: WhichAssessment, who: string, assessments: readonly AssessmentFound[]): AssessmentTarget {
 	const all = assessments.length ? `: ${describeAssessments(assessments)}` : '';
+	if (which === 'final' && assessments.some((a) => a.isFinalAssessment === undefined)) {
+		throw new LookupError(`Feishu did not say which assessments of the probation of ${who} are final${all}, so the node cannot tell which one is meant.`);
+	}
 	if (which === 'final') {
 		const finals = assessments.filter((a) => a.isFinalAssessment);
 		if (finals.length === 1) return { existing: finals[0] };

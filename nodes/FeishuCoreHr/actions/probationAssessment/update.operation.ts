@@ -22,7 +22,9 @@ import {
 } from './fields';
 import { ASSESSMENT_ID_LABEL, assessmentIdProperty, assessmentLocatorProperty, createAssessments, locatorValue, assessmentPath, clientTokenOption, writeResult } from './shared';
 import type { WhichAssessment } from './target';
-import { WHICH_ASSESSMENT_OPTIONS, describeEmployee, findAssessment, pickAssessment, pickEmployment, pickProbation } from './target';
+import { WHICH_ASSESSMENT_OPTIONS, describeEmployee, findAssessment, pickAssessment, pickProbation } from './target';
+import type { AssessmentFound } from '../directory';
+import { LookupError } from '../directory';
 import { EMPLOYEE_LABEL, employeeLocatorProperty, employeeOutput, lookupEmployee } from './employeeTarget';
 
 const V1 = ONLY_VERSION_1;
@@ -159,6 +161,7 @@ async function patch(
 	const write = { method: 'PATCH' as const, path: assessmentPath(assessmentId), body: toWireAssessment(input) };
 	const clientToken = run.clientToken(itemIndex, write);
 	const response = await run.client.request({ ...write, qs: { client_token: clientToken }, itemIndex });
+	await run.directory.recordUpdate(assessmentId, input.isFinalAssessment);
 	return { ...who, assessmentId, updated: true, ...input, clientToken, ...writeResult(response) };
 }
 
@@ -172,33 +175,39 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 		if (employment) {
 			const who = `employment ${employment.id}`;
 			const current = findAssessment(assessmentId, who, await run.directory.probations(employment.idType, employment.id));
-			final ??= current.isFinalAssessment;
+			final ??= keptFlag(current, who);
 		}
 		const input: AssessmentInput = { ...request.changes, isFinalAssessment: final as boolean };
 		return [await patch.call(this, itemIndex, run, assessmentId, input, employment ? { employmentId: employment.id } : {})];
 	}
 
 	const { ref, which } = request.byEmployee!;
-	const employee = pickEmployment(ref.asked, await lookupEmployee(run.directory, ref));
+	const employee = await lookupEmployee(run.directory, ref);
 	const who = describeEmployee(employee);
 	const probation = pickProbation(who, await run.directory.probations(ref.idType, employee.employmentId));
 	const target = pickAssessment(which, who, probation.assessments);
 	if (target.existing) {
-		const input: AssessmentInput = { ...request.changes, isFinalAssessment: request.final ?? target.existing.isFinalAssessment };
+		const input: AssessmentInput = { ...request.changes, isFinalAssessment: request.final ?? keptFlag(target.existing, who) };
 		return [await patch.call(this, itemIndex, run, target.existing.assessmentId, input, employeeOutput(employee))];
 	}
 
 	if (request.final === undefined) {
-		throw new InvalidInputError(
-			FIELD_LABELS.isFinalAssessment,
-			'Keep Current Value',
-			'Choose Yes or No: a new assessment has no current value to keep.',
-			`cannot apply: the probation of ${who} has no assessment yet, so one is created`,
+		throw new LookupError(
+			`The probation of ${who} has no assessment yet, so a new one would be created, and Is Final Assessment "Keep Current Value" has no value to keep for it. Choose Yes or No.`,
 		);
 	}
 	const input: AssessmentInput = { ...request.changes, isFinalAssessment: request.final };
 	const created = await createAssessments(run, itemIndex, { id: employee.employmentId, idType: ref.idType }, [toWireAssessment(input)]);
+	await run.directory.recordCreated(ref.idType, employee.employmentId, created.assessmentIds.map((id) => ({ assessmentId: id, isFinalAssessment: input.isFinalAssessment, assessmentStatus: input.assessmentStatus })));
 	return [{ ...employeeOutput(employee), assessmentId: created.assessmentIds[0] ?? null, created: true, ...input, clientToken: created.clientToken, ...created.result }];
+}
+
+/** The flag to send back unchanged; refused when Feishu's answer did not state it. */
+function keptFlag(current: AssessmentFound, who: string): boolean {
+	if (current.isFinalAssessment === undefined) {
+		throw new LookupError(`Feishu did not say whether assessment ${current.assessmentId} of ${who} is final, so "Keep Current Value" has nothing to keep. Choose Yes or No.`);
+	}
+	return current.isFinalAssessment;
 }
 
 export const update: Operation = { description, prepare, execute };
