@@ -31,7 +31,7 @@ function isRateLimit(v: unknown): v is RateLimitConfig | number | null {
 /**
  * `/__emulator/<name>`: controls for other processes (demo, e2e runs). No auth, no faults, not logged.
  *   GET  state               assessments, probations (omit with ?probations=0), employments (?employments=0),
- *                            counters (calls per endpoint included), tokens, faults, config
+ *                            assessmentFeature, counters (calls per endpoint included), tokens, faults, config
  *   GET  requests?since=N    request log entries with seq > N (each names its `endpoint`)
  *   POST reset               {seed?: SeedData | number}
  *   GET  faults / POST faults  FaultControls as JSON, see FaultQueue.applyJson
@@ -61,6 +61,7 @@ export function handleAdmin(
 				assessments: [...t.assessments.values()],
 				probations: query.get('probations') === '0' ? undefined : [...t.probations.values()],
 				employments: query.get('employments') === '0' ? undefined : [...t.employments.values()],
+				assessmentFeature: t.assessmentFeature,
 				counters: t.counters(),
 				issuedTokens: t.issuedTokens(),
 				faults: t.faults.pending(),

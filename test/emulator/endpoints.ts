@@ -2,6 +2,7 @@ import { decodePageToken, feishuError, invalid, notFound, pageData, success } fr
 import type { Answer } from './answers';
 import { parseEmployeeSearchBody, PHONE_SEARCH_SCOPE, searchEmployees } from './employees';
 import { parseSearchBody, searchProbations } from './search';
+import type { ProbationView } from './search';
 import type { EmulatorState } from './state';
 import { USER_ID_TYPES } from './types';
 import type { AppConfig, DepartmentIds, EmployeeField, GradeOptionConfig, UserIdType } from './types';
@@ -18,6 +19,8 @@ export interface EndpointContext {
 	grades: GradeOptionConfig[];
 	/** employees/search fields the emulator is told to leave out (a missing field scope). */
 	hiddenEmployeeFields: ReadonlySet<EmployeeField>;
+	/** The emulator clock's date, YYYY-MM-DD (UTC): when a conversion was initiated, and whether it has taken effect. */
+	today: string;
 }
 
 const DEPARTMENT_ID_TYPES: (keyof DepartmentIds)[] = [
@@ -26,11 +29,14 @@ const DEPARTMENT_ID_TYPES: (keyof DepartmentIds)[] = [
 	'people_corehr_department_id',
 ];
 const ASSESSMENT_FIELD_SCOPES = ['corehr:probation.assessment:read', 'corehr:probation.assessment:write'];
+const OUTCOME_FIELD_SCOPES = ['corehr:probation.probation_outcome:read', 'corehr:probation.probation_outcome:write'];
+const NOTES_FIELD_SCOPES = ['corehr:probation.notes:read', 'corehr:probation.notes:write'];
+const SELF_REVIEW_FIELD_SCOPES = ['corehr:probation.self_review:read', 'corehr:probation.self_review:write'];
 const GRADE_SEARCH_SCOPE = 'corehr:probation.grade.search:read';
 const PHONE_FIELD_SCOPES = ['corehr:person.phone:read', 'corehr:person.phone:write'];
 
 /** The app lacks every one of these scopes. */
-function lacksAll(c: EndpointContext, scopes: string[]): boolean {
+export function lacksAll(c: EndpointContext, scopes: string[]): boolean {
 	const missing = c.app.missingScopes ?? [];
 	return scopes.every((s) => missing.includes(s));
 }
@@ -66,8 +72,20 @@ function queryChoice<T extends string>(
 	return fallback;
 }
 
+/** How probation_info is shown to this app: a missing field scope leaves those fields out, silently. */
+export function probationView(c: EndpointContext, idType: UserIdType): ProbationView {
+	return {
+		idType,
+		withAssessments: !lacksAll(c, ASSESSMENT_FIELD_SCOPES),
+		withOutcome: !lacksAll(c, OUTCOME_FIELD_SCOPES),
+		withNotes: !lacksAll(c, NOTES_FIELD_SCOPES),
+		withSelfReview: !lacksAll(c, SELF_REVIEW_FIELD_SCOPES),
+		grades: c.grades,
+	};
+}
+
 /** user_id_type decides how every employment ID in the request and the answer is read and written. */
-function userIdType(c: EndpointContext, violations: FieldViolation[]): UserIdType {
+export function userIdType(c: EndpointContext, violations: FieldViolation[]): UserIdType {
 	return queryChoice(c, 'user_id_type', USER_ID_TYPES, 'open_id', violations);
 }
 
@@ -167,12 +185,8 @@ export function probationSearch(c: EndpointContext): Answer {
 	if (filter.value.finalGrade !== undefined && lacksAll(c, [GRADE_SEARCH_SCOPE])) {
 		return fieldScopeError(c, GRADE_SEARCH_SCOPE);
 	}
-	const page = searchProbations(c.state, filter.value, offset, pageSize, {
-		idType,
-		// Without the assessment field scope Feishu silently leaves those fields out.
-		withAssessments: !lacksAll(c, ASSESSMENT_FIELD_SCOPES),
-		grades: c.grades,
-	});
+	// Without a field scope Feishu silently leaves those fields out.
+	const page = searchProbations(c.state, filter.value, offset, pageSize, probationView(c, idType));
 	return success(pageData(page));
 }
 

@@ -24,6 +24,16 @@ export const ENUM_LABELS: Record<string, Record<string, { zh: string; en: string
 		hired: { zh: '在职', en: 'Hired' },
 		terminated: { zh: '离职', en: 'Terminated' },
 	},
+	probation_outcome: {
+		passed: { zh: '通过', en: 'Passed' },
+		failed: { zh: '不通过', en: 'Failed' },
+		delayed: { zh: '延长试用期', en: 'Delayed' },
+	},
+	extended_probation_period_unit: {
+		day: { zh: '天', en: 'Day' },
+		week: { zh: '周', en: 'Week' },
+		month: { zh: '月', en: 'Month' },
+	},
 	submission_type: {
 		hr_submission: { zh: 'HR 提交', en: 'HR submission' },
 		self_submission: { zh: '员工自助提交', en: 'Self submission' },

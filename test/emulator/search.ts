@@ -97,10 +97,16 @@ function matches(state: EmulatorState, p: ProbationRecord, f: SearchFilter): boo
 	return true;
 }
 
-/** How search items are shown: employment IDs in the request's type, assessments only with their field scope. */
+/** How search items are shown: employment IDs in the request's type, field-scoped fields only with their scope. */
 export interface ProbationView {
 	idType: UserIdType;
 	withAssessments: boolean;
+	/** probation_outcome and the extension fields (corehr:probation.probation_outcome:read / :write). */
+	withOutcome: boolean;
+	/** corehr:probation.notes:read / :write */
+	withNotes: boolean;
+	/** corehr:probation.self_review:read / :write */
+	withSelfReview: boolean;
 	grades: GradeOptionConfig[];
 }
 
@@ -151,8 +157,8 @@ export function probationItem(state: EmulatorState, p: ProbationRecord, view: Pr
 	if (p.submission_type) item.submission_type = enumObject('submission_type', p.submission_type);
 	if (p.initiator_id !== undefined) item.initiator_id = state.employmentIdAs(p.initiator_id, view.idType);
 	item.probation_status = enumObject('probation_status', p.probation_status);
-	if (p.self_review !== undefined) item.self_review = p.self_review;
-	if (p.notes !== undefined) item.notes = p.notes;
+	if (p.self_review !== undefined && view.withSelfReview) item.self_review = p.self_review;
+	if (p.notes !== undefined && view.withNotes) item.notes = p.notes;
 	if (p.process_id) item.process_id = p.process_id;
 	if (p.converted_via_bpm !== undefined) item.converted_via_bpm = p.converted_via_bpm;
 	// Fields behind the assessment field scope are left out, not nulled, when the app lacks it.
@@ -174,6 +180,18 @@ export function probationItem(state: EmulatorState, p: ProbationRecord, view: Pr
 			const a = state.assessments.get(id);
 			return a ? [assessmentItem(a, grades)] : [];
 		});
+	}
+	if (view.withOutcome) {
+		if (p.probation_extend_expected_end_date) {
+			item.probation_extend_expected_end_date = p.probation_extend_expected_end_date;
+		}
+		if (p.extended_probation_period_duration !== undefined) {
+			item.extended_probation_period_duration = p.extended_probation_period_duration;
+		}
+		if (p.extended_probation_period_unit) {
+			item.extended_probation_period_unit = enumObject('extended_probation_period_unit', p.extended_probation_period_unit);
+		}
+		if (p.probation_outcome) item.probation_outcome = enumObject('probation_outcome', p.probation_outcome);
 	}
 	return item;
 }

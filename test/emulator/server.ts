@@ -15,12 +15,14 @@ import {
 	probationSearch,
 } from './endpoints';
 import type { EndpointContext } from './endpoints';
+import { editProbation, enableDisableAssessment, submitConversion, withdrawConversion } from './lifecycle';
 import { FaultQueue, TOKEN_PATH } from './faults';
 import { DEFAULT_GRADE_OPTIONS } from './labels';
 import { RateLimiter, toRateLimit } from './rateLimit';
 import { DEMO_SEED, EmulatorState, generatedSeed } from './state';
 import type {
 	AppConfig,
+	AssessmentFeature,
 	AssessmentRecord,
 	EmployeeField,
 	EmploymentRecord,
@@ -47,6 +49,14 @@ const ASSESSMENTS_PATH = '/open-apis/corehr/v2/probation/assessments';
 export const PROBATION_SEARCH_PATH = '/open-apis/corehr/v2/probation/search';
 export const EMPLOYEE_SEARCH_PATH = '/open-apis/corehr/v2/employees/search';
 const GRADE_PATH = '/open-apis/corehr/v1/custom_fields/get_by_param';
+const PROBATION_PATH = '/open-apis/corehr/v2/probation';
+/** The POST endpoints under PROBATION_PATH besides search, by their last path segment. */
+const PROBATION_ACTIONS: Readonly<Record<string, EndpointName>> = {
+	submit: 'submit',
+	withdraw: 'withdraw',
+	edit: 'edit',
+	enable_disable_assessment: 'enableDisableAssessment',
+};
 const MAX_BODY_BYTES = 1 << 20;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -57,10 +67,16 @@ interface RouteRule {
 	write: boolean;
 	/** 'json': the body must be JSON; 'optional': JSON when there is one (searches); 'none': no body read. */
 	body: 'json' | 'optional' | 'none';
+	/**
+	 * A write whose client_token query makes a repeat answer as the first without applying again.
+	 * Default: every write. Off where Feishu documents no client_token (edit, enable/disable).
+	 */
+	clientToken?: boolean;
 	run: (c: EndpointContext, id: string) => Answer;
 }
 
 const WRITE_SCOPE = 'corehr:probation.assessment:write';
+const PROBATION_WRITE_SCOPE = 'corehr:probation:write';
 const ROUTE_RULES: Record<Exclude<EndpointName, 'token' | 'notFound'>, RouteRule> = {
 	patch: { scopes: [WRITE_SCOPE], write: true, body: 'json', run: patchAssessment },
 	delete: { scopes: [WRITE_SCOPE], write: true, body: 'none', run: deleteAssessment },
@@ -85,6 +101,17 @@ const ROUTE_RULES: Record<Exclude<EndpointName, 'token' | 'notFound'>, RouteRule
 		body: 'none',
 		run: (c) => gradeField(c),
 	},
+	// Feishu documents 100/min for submit, withdraw and enable/disable; none for edit, counted as a write here.
+	submit: { scopes: [PROBATION_WRITE_SCOPE], write: true, body: 'json', run: (c) => submitConversion(c) },
+	withdraw: { scopes: [PROBATION_WRITE_SCOPE], write: true, body: 'json', run: (c) => withdrawConversion(c) },
+	edit: { scopes: [PROBATION_WRITE_SCOPE], write: true, body: 'json', clientToken: false, run: (c) => editProbation(c) },
+	enableDisableAssessment: {
+		scopes: [WRITE_SCOPE],
+		write: true,
+		body: 'json',
+		clientToken: false,
+		run: (c) => enableDisableAssessment(c),
+	},
 };
 
 const noCalls = (): Record<EndpointName, number> => ({
@@ -95,6 +122,10 @@ const noCalls = (): Record<EndpointName, number> => ({
 	probationSearch: 0,
 	employeeSearch: 0,
 	grades: 0,
+	submit: 0,
+	withdraw: 0,
+	edit: 0,
+	enableDisableAssessment: 0,
 	notFound: 0,
 });
 
@@ -149,6 +180,10 @@ function route(method: string, path: string): Route {
 	if (path === PROBATION_SEARCH_PATH && method === 'POST') return { name: 'probationSearch' };
 	if (path === EMPLOYEE_SEARCH_PATH && method === 'POST') return { name: 'employeeSearch' };
 	if (path === GRADE_PATH && method === 'GET') return { name: 'grades' };
+	if (path.startsWith(`${PROBATION_PATH}/`) && method === 'POST') {
+		const action = path.slice(PROBATION_PATH.length + 1);
+		if (Object.prototype.hasOwnProperty.call(PROBATION_ACTIONS, action)) return { name: PROBATION_ACTIONS[action] };
+	}
 	return { name: 'notFound' };
 }
 
@@ -266,8 +301,12 @@ class EmulatorServer implements AdminTarget {
 		return { ...this.counts, calls: { ...this.calls }, applyCounts: Object.fromEntries(this.state.applyCounts) };
 	}
 
-	applyCount(assessmentId: string): number {
-		return this.state.applyCounts.get(assessmentId) ?? 0;
+	applyCount(id: string): number {
+		return this.state.applyCounts.get(id) ?? 0;
+	}
+
+	get assessmentFeature(): AssessmentFeature {
+		return { ...this.state.assessmentFeature };
 	}
 
 	issuedTokens(): string[] {
@@ -571,7 +610,7 @@ class EmulatorServer implements AdminTarget {
 			return feishuError(ctx.logId, 400, 9499, 'Bad Request: the request body is not valid JSON');
 		}
 
-		const clientToken = rules.write ? ctx.query.get('client_token') : null;
+		const clientToken = rules.write && rules.clientToken !== false ? ctx.query.get('client_token') : null;
 		// Feishu: the same token means the same request, whatever the method or path.
 		const key = clientToken ? `${app.appId}\n${clientToken}` : '';
 		const previous = key ? this.idempotent.get(key) : undefined;
@@ -586,6 +625,7 @@ class EmulatorServer implements AdminTarget {
 			state: this.state,
 			grades: this.grades,
 			hiddenEmployeeFields: new Set(this.config.hiddenEmployeeFields),
+			today: new Date(this.now()).toISOString().slice(0, 10),
 		};
 		const answer = rules.run(ec, r.id ?? '');
 		if (key && answer.status === 200) this.idempotent.set(key, answer);

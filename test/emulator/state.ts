@@ -2,6 +2,7 @@ import { departmentIds, idAt, IdSequence, userIds } from './ids';
 import type { IdKind } from './ids';
 import { generatedPerson, PEOPLE_CASE_EMPLOYMENTS } from './people';
 import type {
+	AssessmentFeature,
 	AssessmentRecord,
 	AssessmentResult,
 	AssessmentStatus,
@@ -13,6 +14,7 @@ import type {
 	SeedEmployment,
 	SeedEmploymentWithoutProbation,
 	SeedPerson,
+	SubmissionType,
 	UserIdType,
 } from './types';
 import { USER_ID_TYPES } from './types';
@@ -99,6 +101,36 @@ export const DEMO_SEED: SeedData = {
 	],
 };
 
+/** Where the assessment system of every seed lives: the feature starts enabled, as the seeds hold assessments. */
+export const DEFAULT_ASSESSMENT_APP_URL = 'https://assessment.example.com/probation';
+
+/** A checked probation/submit request: the employment and initiator already as CoreHR IDs. */
+export interface ConversionSubmit {
+	/** 1 = convert directly, 2 = start the conversion process. */
+	conversionMode: 1 | 2;
+	submissionType: SubmissionType;
+	actualEndDate?: string;
+	initiatorId?: string;
+	notes?: string;
+	selfReview?: string;
+}
+
+/** The fields probation/edit may change, as checked: only those sent. */
+export type ProbationEdit = Partial<
+	Pick<
+		ProbationRecord,
+		| 'probation_start_date'
+		| 'probation_expected_end_date'
+		| 'actual_probation_end_date'
+		| 'probation_outcome'
+		| 'probation_extend_expected_end_date'
+		| 'extended_probation_period_duration'
+		| 'extended_probation_period_unit'
+		| 'notes'
+		| 'self_review'
+	>
+>;
+
 const GENERATED_STATUSES: ProbationStatus[] = ['waiting', 'waiting', 'waiting', 'pending', 'approved', 'converted'];
 const GENERATED_ASSESSMENT_STATUSES: AssessmentStatus[] = ['not_started', 'in_process', 'completed'];
 
@@ -170,6 +202,8 @@ export class EmulatorState {
 	readonly assessments = new Map<string, AssessmentRecord>();
 	readonly probations = new Map<string, ProbationRecord>();
 	readonly applyCounts = new Map<string, number>();
+	/** The tenant's probation assessment feature (enable_disable_assessment). */
+	assessmentFeature: AssessmentFeature = { active: true, app_url: DEFAULT_ASSESSMENT_APP_URL };
 	private ids = this.freshSequences();
 	/** Per user_id_type: ID of that type → CoreHR employment ID. */
 	private idIndex = freshIdIndex();
@@ -197,6 +231,7 @@ export class EmulatorState {
 		this.idIndex = freshIdIndex();
 		this.personIds.clear();
 		this.revision = 0;
+		this.assessmentFeature = { ...(seed.assessment_feature ?? { active: true, app_url: DEFAULT_ASSESSMENT_APP_URL }) };
 		for (const employment of seed.employments) this.addEmployment(employment);
 	}
 
@@ -359,6 +394,48 @@ export class EmulatorState {
 		if (owner) owner.assessment_ids = owner.assessment_ids.filter((x) => x !== id);
 		this.countApply(id);
 		return true;
+	}
+
+	/**
+	 * probation/submit: conversion started (pending, with a process) or done directly — converted
+	 * when the actual end date has come, else approved until it does. `today` is YYYY-MM-DD.
+	 */
+	submitConversion(p: ProbationRecord, submit: ConversionSubmit, today: string): void {
+		p.submission_type = submit.submissionType;
+		p.initiating_time = today;
+		p.actual_probation_end_date = submit.actualEndDate ?? p.probation_expected_end_date;
+		// The docs: filled in automatically unless HR names one; empty when the system started it.
+		p.initiator_id =
+			submit.initiatorId ?? (submit.submissionType === 'self_submission' ? p.employment_id : '');
+		if (submit.notes !== undefined) p.notes = submit.notes;
+		if (submit.selfReview !== undefined) p.self_review = submit.selfReview;
+		p.converted_via_bpm = false;
+		if (submit.conversionMode === 2) {
+			p.probation_status = 'pending';
+			p.process_id = this.ids.process.next();
+		} else {
+			p.probation_status = p.actual_probation_end_date <= today ? 'converted' : 'approved';
+			delete p.process_id;
+		}
+		this.countApply(p.probation_id);
+	}
+
+	/** probation/withdraw: back to waiting for conversion, as before the submit. */
+	withdrawConversion(p: ProbationRecord): void {
+		p.probation_status = 'waiting';
+		delete p.initiating_time;
+		delete p.submission_type;
+		delete p.initiator_id;
+		delete p.process_id;
+		delete p.converted_via_bpm;
+		delete p.actual_probation_end_date;
+		this.countApply(p.probation_id);
+	}
+
+	/** probation/edit: the fields sent, as sent. */
+	editProbation(p: ProbationRecord, edit: ProbationEdit): void {
+		Object.assign(p, edit);
+		this.countApply(p.probation_id);
 	}
 
 	/** The final assessment of an employment: the most recently written one flagged final. */

@@ -11,6 +11,10 @@ export const PROBATION_STATUSES = [
 	'offboarded',
 ] as const;
 export const SUBMISSION_TYPES = ['hr_submission', 'self_submission', 'system'] as const;
+/** probation/submit's conversion_mode: 1 converts directly, 2 starts the conversion process. */
+export const CONVERSION_MODES = [1, 2] as const;
+export const PROBATION_OUTCOMES = ['passed', 'failed', 'delayed'] as const;
+export const EXTENSION_UNITS = ['day', 'week', 'month'] as const;
 export const EMPLOYMENT_STATUSES = ['hired', 'terminated'] as const;
 /** How a CoreHR v2 call reads and writes employment IDs (`user_id_type`); open_id is Feishu's default. */
 export const USER_ID_TYPES = ['open_id', 'union_id', 'user_id', 'people_corehr_id'] as const;
@@ -19,6 +23,8 @@ export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
 export type AssessmentResult = (typeof ASSESSMENT_RESULTS)[number];
 export type ProbationStatus = (typeof PROBATION_STATUSES)[number];
 export type SubmissionType = (typeof SUBMISSION_TYPES)[number];
+export type ProbationOutcome = (typeof PROBATION_OUTCOMES)[number];
+export type ExtensionUnit = (typeof EXTENSION_UNITS)[number];
 export type EmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];
 export type UserIdType = (typeof USER_ID_TYPES)[number];
 
@@ -89,7 +95,19 @@ export interface ProbationRecord {
 	notes?: string;
 	process_id?: string;
 	converted_via_bpm?: boolean;
+	/** Set by probation/edit; search shows these only with the outcome field scope. */
+	probation_outcome?: ProbationOutcome;
+	probation_extend_expected_end_date?: string;
+	extended_probation_period_duration?: number;
+	extended_probation_period_unit?: ExtensionUnit;
 	assessment_ids: string[];
+}
+
+/** The tenant-wide switch of probation/enable_disable_assessment. */
+export interface AssessmentFeature {
+	active: boolean;
+	/** The assessment system's entry page, given when it was enabled. */
+	app_url?: string;
 }
 
 export interface SeedAssessment {
@@ -138,6 +156,8 @@ export interface SeedEmploymentWithoutProbation extends SeedPerson {
 
 export interface SeedData {
 	employments: (SeedEmployment | SeedEmploymentWithoutProbation)[];
+	/** Default: enabled, with DEFAULT_ASSESSMENT_APP_URL (the seeds hold assessments). */
+	assessment_feature?: AssessmentFeature;
 }
 
 export interface AppConfig {
@@ -220,6 +240,10 @@ export type EndpointName =
 	| 'probationSearch'
 	| 'employeeSearch'
 	| 'grades'
+	| 'submit'
+	| 'withdraw'
+	| 'edit'
+	| 'enableDisableAssessment'
 	| 'notFound';
 
 export interface RequestLogEntry {
@@ -336,8 +360,13 @@ export interface Emulator {
 	readonly rateLimited: number;
 	readonly faultsInjected: number;
 	counters(): EmulatorCounters;
-	/** How many writes really applied to that ID (client_token replays do not count). */
-	applyCount(assessmentId: string): number;
+	/**
+	 * How many writes really applied to that ID (client_token replays do not count): an assessment
+	 * ID, or a probation_id for submit, withdraw and edit.
+	 */
+	applyCount(id: string): number;
+	/** The tenant's assessment feature switch (enable_disable_assessment); a copy. */
+	readonly assessmentFeature: AssessmentFeature;
 	issuedTokens(): string[];
 	expireAllTokens(): void;
 	readonly faults: FaultControls;

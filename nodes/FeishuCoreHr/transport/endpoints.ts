@@ -1,5 +1,9 @@
-/** Feishu paths used by more than one operation, each written once. */
+/** Feishu paths, each written once. */
 export const PROBATION_SEARCH_PATH = '/open-apis/corehr/v2/probation/search';
+export const PROBATION_SUBMIT_PATH = '/open-apis/corehr/v2/probation/submit';
+export const PROBATION_WITHDRAW_PATH = '/open-apis/corehr/v2/probation/withdraw';
+export const PROBATION_EDIT_PATH = '/open-apis/corehr/v2/probation/edit';
+export const ASSESSMENT_FEATURE_PATH = '/open-apis/corehr/v2/probation/enable_disable_assessment';
 export const EMPLOYEE_SEARCH_PATH = '/open-apis/corehr/v2/employees/search';
 
 /** Both searches return at most 100 per page, and take filter lists of at most 100 entries. */

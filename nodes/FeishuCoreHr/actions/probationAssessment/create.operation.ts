@@ -8,10 +8,8 @@ import type { Operation, RunContext } from '../types';
 import { ONLY_VERSION_1, FROM_VERSION_2 } from '../versions';
 import type { AssessmentInput } from './fields';
 import { additionalFieldsProperty, finalProperty, needsGrades, parseAssessment, statusProperty, toWireAssessment } from './fields';
-import { clientTokenOption, createAssessments, locatorValue } from './shared';
-import { EMPLOYEE_LABEL, employeeLocatorProperty, employeeOutput, lookupEmployee } from './employeeTarget';
-import type { EmployeeRef } from '../../helpers/employee';
-import { parseEmployeeRef } from '../../helpers/employee';
+import { clientTokenOption, createAssessments } from './shared';
+import { employeeLocatorProperty, employeeRefOf, employmentOf as employmentOfRef, prefetchEmployees } from './employeeTarget';
 
 const EMPLOYMENT_ID_LABEL = 'Employment ID';
 
@@ -63,14 +61,7 @@ async function employmentOf(this: IExecuteFunctions, itemIndex: number, run: Run
 		const idType = (this.getNodeParameter('options.userIdType', itemIndex, DEFAULT_USER_ID_TYPE) as string) || DEFAULT_USER_ID_TYPE;
 		return { id: parseIdOfType(EMPLOYMENT_ID_LABEL, this.getNodeParameter('employmentId', itemIndex), idType), idType, who: {} };
 	}
-	const ref = employeeRefOf.call(this, itemIndex);
-	const employee = await lookupEmployee(run.directory, ref);
-	return { id: employee.employmentId, idType: ref.idType, who: employeeOutput(employee) };
-}
-
-function employeeRefOf(this: IExecuteFunctions, itemIndex: number): EmployeeRef {
-	const locator = locatorValue(this.getNodeParameter('employee', itemIndex));
-	return parseEmployeeRef(EMPLOYEE_LABEL, locator.mode ?? '', locator.value);
+	return await employmentOfRef(run, employeeRefOf(this, itemIndex));
 }
 
 function parseEntries(this: IExecuteFunctions, itemIndex: number): IDataObject[] {
@@ -84,15 +75,7 @@ function parseEntries(this: IExecuteFunctions, itemIndex: number): IDataObject[]
 /** Batches the employee lookups of all rows (version 2). */
 async function prepare(this: IExecuteFunctions, itemCount: number, run: RunContext): Promise<void> {
 	if (this.getNode().typeVersion < 2) return;
-	const refs: EmployeeRef[] = [];
-	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		try {
-			refs.push(employeeRefOf.call(this, itemIndex));
-		} catch {
-			// reported when the item's turn comes, before any request
-		}
-	}
-	run.directory.prefetch(refs, []);
+	prefetchEmployees(run, itemCount, (itemIndex) => employeeRefOf(this, itemIndex));
 }
 
 async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {

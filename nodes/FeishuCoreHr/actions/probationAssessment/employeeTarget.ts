@@ -1,7 +1,10 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { EmployeeRef } from '../../helpers/employee';
+import { parseEmployeeRef } from '../../helpers/employee';
 import type { Directory, EmployeeFound } from '../directory';
+import type { RunContext } from '../types';
+import { locatorValue } from './shared';
 import { pickEmploymentAmongSpellings } from './target';
 
 export const EMPLOYEE_LABEL = 'Employee';
@@ -67,4 +70,33 @@ export function employeeOutput(employee: EmployeeFound): IDataObject {
 		employeeName: employee.name ?? null,
 		employmentId: employee.employmentId,
 	};
+}
+
+/** The row's Employee parameter, checked; nothing is looked up yet. */
+export function employeeRefOf(ctx: IExecuteFunctions, itemIndex: number): EmployeeRef {
+	const locator = locatorValue(ctx.getNodeParameter('employee', itemIndex));
+	return parseEmployeeRef(EMPLOYEE_LABEL, locator.mode ?? '', locator.value);
+}
+
+/**
+ * Starts the employee lookups of every row at once, so they go out 100 keys per search instead
+ * of one per row. A row whose key is bad is skipped here: it fails with that error in its turn,
+ * before any request of its own.
+ */
+export function prefetchEmployees(run: RunContext, itemCount: number, refOf: (itemIndex: number) => EmployeeRef): void {
+	const refs: EmployeeRef[] = [];
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		try {
+			refs.push(refOf(itemIndex));
+		} catch {
+			// reported when the item's turn comes
+		}
+	}
+	run.directory.prefetch(refs, []);
+}
+
+/** The one current employment the row means, as the ID of the ref's type, and who it is for the output. */
+export async function employmentOf(run: RunContext, ref: EmployeeRef): Promise<{ id: string; idType: string; who: IDataObject }> {
+	const employee = await lookupEmployee(run.directory, ref);
+	return { id: employee.employmentId, idType: ref.idType, who: employeeOutput(employee) };
 }

@@ -53,7 +53,7 @@ export function pickEmployment(asked: string, matches: readonly EmployeeFound[])
 	if (current.length === 1) return current[0];
 	if (current.length === 0) {
 		throw new LookupError(
-			`${asked} matches only a terminated employment: ${unique.map(describeEmployee).join('; ')}. Assessments of a former employment are not written.`,
+			`${asked} matches only a terminated employment: ${unique.map(describeEmployee).join('; ')}. A former employment is never written to.`,
 		);
 	}
 	throw new LookupError(
