@@ -86,16 +86,16 @@ function alreadyInState(asked: { active: boolean; appUrl?: string }, failure: Re
 async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
 	const asked = readItem(this, itemIndex);
 	const body: IDataObject = asked.active ? { active: true, app_url: asked.appUrl } : { active: false };
-	try {
-		// Feishu's switch takes no client token.
-		const response = await run.client.request({ method: 'POST', path: ASSESSMENT_FEATURE_PATH, body, itemIndex });
-		return [{ ...asked, assessmentFeature: stateWord(asked.active), changed: true, alreadyInState: false, ...writeResult(response) }];
-	} catch (error) {
-		const failure = requestFailure(error);
-		if (failure?.code !== ALREADY_IN_STATE) throw error;
-		const details = (error as { errorResponse?: { msg?: unknown } }).errorResponse;
-		return [alreadyInState(asked, failure, details?.msg)];
-	}
+	// Feishu's switch takes no client token. "Already in that state" is the state asked for: an answer, not a failure.
+	return await run.client.request({ method: 'POST', path: ASSESSMENT_FEATURE_PATH, body, itemIndex }).then(
+		(response) => [{ ...asked, assessmentFeature: stateWord(asked.active), changed: true, alreadyInState: false, ...writeResult(response) }],
+		(error: unknown) => {
+			const failure = requestFailure(error);
+			if (failure?.code !== ALREADY_IN_STATE) throw error;
+			const details = (error as { errorResponse?: { msg?: unknown } }).errorResponse;
+			return [alreadyInState(asked, failure, details?.msg)];
+		},
+	);
 }
 
 export const enableDisableAssessment: Operation = { description, execute };
