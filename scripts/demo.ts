@@ -9,8 +9,8 @@
  *                                 工号 column is not formatted as text: numbers, zeros dropped
  *   npm run demo -- --as-text     the sheet as n8n's Extract From File reads the CSV: all text
  */
-// First: n8n-core keeps its settings in a throwaway user folder, not ~/.n8n.
-import '../test/setup-env';
+// First: n8n-core keeps its settings in a throwaway folder, not ~/.n8n.
+import './demo-env';
 
 import { readFileSync } from 'fs';
 import { join } from 'path';
