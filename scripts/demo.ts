@@ -63,13 +63,15 @@ function shortReason(message: string): string {
 	if (/matches no employee/.test(message)) return 'no such employee';
 	const many = /matches (\d+) employments/.exec(message);
 	if (many) return `${many[1]} people match`;
+	if (/matches different employees depending on how it is spelled/.test(message)) return 'several people match';
 	if (/matches only a terminated employment/.test(message)) return 'has left';
 	if (/has no probation/.test(message)) return 'no probation';
 	if (/has no final assessment/.test(message)) return 'no final assessment';
 	if (/has \d+ assessments/.test(message)) return 'several assessments';
 	if (/has no assessment yet/.test(message)) return 'no assessment yet';
 	if (/\(code \d+/.test(message)) return 'refused by Feishu';
-	return 'bad value';
+	if (/ is not valid| is required/.test(message)) return 'bad value';
+	return 'see below';
 }
 
 async function main(): Promise<void> {
