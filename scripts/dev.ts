@@ -7,10 +7,10 @@
  *
  * 1. builds the package (npm run build) unless --no-build;
  * 2. installs n8n once into the cache if needed (scripts/n8n/install.sh, a few minutes the first time);
- * 3. starts the emulator on 127.0.0.1:3900 with the seed the sample CSV was made for (SEED=20);
+ * 3. starts the emulator on 127.0.0.1:3900 with the people the sample sheet names (seed 20);
  * 4. n8n's data lives in .n8n-dev/n8n-<version>/ (git-ignored; survives restarts), the package is
  *    copied in as a custom extension (node type CUSTOM.feishuCoreHr), files are read and written
- *    in .n8n-dev/files/ (N8N_RESTRICT_FILE_ACCESS_TO), where the sample CSV is put;
+ *    in .n8n-dev/files/ (N8N_RESTRICT_FILE_ACCESS_TO), where the sample sheet is put;
  * 5. imports a "Feishu CoreHR account" credential (Custom base URL → the emulator) and the example
  *    workflows of examples/ (re-imported on every start: your edits to them are overwritten);
  * 6. starts `n8n start` on 127.0.0.1, creates the owner account on first start, and prints the URL
@@ -27,8 +27,10 @@ import type { Emulator } from '../test/emulator/types';
 import {
 	CUSTOM_TYPE_PREFIX,
 	EXAMPLE_CREDENTIAL,
-	EXAMPLE_CSV,
+	EXAMPLE_REPORT_NAME,
 	EXAMPLE_SEED,
+	EXAMPLE_SHEET,
+	EXAMPLE_SHEET_NAME,
 	emulatorCredential,
 	loadAllExamples,
 	withFilesDir,
@@ -148,8 +150,8 @@ async function main(): Promise<void> {
 
 	const filesDir = path.join(fs.realpathSync(REPO_ROOT), '.n8n-dev', 'files');
 	fs.mkdirSync(filesDir, { recursive: true });
-	const csv = path.join(filesDir, 'assessments.csv');
-	if (!fs.existsSync(csv)) fs.copyFileSync(EXAMPLE_CSV, csv);
+	const csv = path.join(filesDir, EXAMPLE_SHEET_NAME);
+	if (!fs.existsSync(csv)) fs.copyFileSync(EXAMPLE_SHEET, csv);
 
 	let emulator: Emulator;
 	try {
@@ -203,7 +205,7 @@ async function main(): Promise<void> {
 			`    credential  "${EXAMPLE_CREDENTIAL.name}" → Feishu emulator ${emulator.url}`,
 			`                App ID ${emulator.defaultApp.appId}, App Secret ${emulator.defaultApp.appSecret} (emulator only)`,
 			`    workflows   ${examples.map((w) => w.name.replace(/^Feishu CoreHR: /, '')).join('\n                ')}`,
-			`    files       ${filesDir} (assessments.csv is read from here, failed-assessments.csv written here)`,
+			`    files       ${filesDir} (${EXAMPLE_SHEET_NAME} is read from here, ${EXAMPLE_REPORT_NAME} written here)`,
 			`    emulator    ${emulator.url}/__emulator/state shows every assessment; nothing leaves 127.0.0.1`,
 			'',
 			'  Node type in this instance: CUSTOM.feishuCoreHr (search "Feishu" in the nodes panel).',

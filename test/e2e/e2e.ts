@@ -1,38 +1,48 @@
 /**
  * End-to-end: the built package inside a real n8n, on every version under test (N8N_VERSIONS, or
- * N8N_E2E_VERSIONS=1.123.0,2.41.0), against the Feishu emulator on loopback. It imports and runs
- * the example workflows of examples/ (adapted only where a headless run needs it, see examples.ts)
- * and checks what a user would see: the emulator's records, the run's output, the exit code.
+ * N8N_E2E_VERSIONS=1.123.0,2.41.0), against the Feishu emulator (seed 20, its people) on loopback.
+ * It imports and runs the example workflows of examples/ (adapted only where a headless run needs
+ * it, see examples.ts) and checks what a user would see: the emulator's records and request log,
+ * the run's output, the exit code.
  *
  *   npm run build && npx tsx test/e2e/e2e.ts        (npm run test:e2e)
  *
  * Scenarios per version:
- *   spreadsheet      examples/assessments.csv (30 rows, 6 bad) → Feishu CoreHR, On Error: Continue
- *   failed rows      the same rows through the error output into failed-assessments.csv
- *   form + grades    the manager's form (answers given by a Set node), grade given by label
+ *   import           the four examples (+ 2 form copies + a version-1 workflow) import
+ *   HR sheet         examples/probation-reviews.csv (29 rows by 工号, 3 the node cannot place) →
+ *                    Update by employee number, On Error: Continue
+ *   failed rows      the same rows through the error output into failed-probation-reviews.csv
+ *   form             the manager's form (answers given by a Set node): employee by work email,
+ *                    grade given by label
  *   token expiry     three runs; the emulator expires every token between the first two
  *   bad credentials  wrong App Secret: non-zero exit, readable error, no secret in the output
- *   import           all four examples import (2.x also checks their structure on import)
- *   community pkg    `npm pack` → installed like Settings → Community nodes; the spreadsheet
- *                    example runs with its published node type
- *   AI agent tool    the AI-agent example with its published tool type, the chat model answered by a
- *                    scripted OpenAI-compatible server on loopback (scriptedChatModel.ts): the
- *                    model's tool call writes the assessment; a mangled ID is refused and explained
+ *   version 1        a workflow saved before version 2 (by assessment ID) still does what it did
+ *   community pkg    `npm pack` → installed like Settings → Community nodes; the sheet example
+ *                    runs with its published node type
+ *   AI agent tools   the AI-agent example with its published tool types, the chat model answered
+ *                    by a scripted OpenAI-compatible server on loopback (scriptedChatModel.ts): the
+ *                    model finds the employee, then writes their final assessment; a name passed
+ *                    as the employee number is refused and explained
  * Ends with `e2e: N passed, M failed`; exit code 1 when anything failed.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { startEmulator } from '../emulator';
+import { PEOPLE_CASES, UNKNOWN_EMPLOYEE, startEmulator } from '../emulator';
 import type { AssessmentRecord, Emulator, RequestLogEntry } from '../emulator/types';
 import {
 	CUSTOM_TYPE_PREFIX,
-	EXAMPLE_CSV,
+	EXAMPLE_REPORT_NAME,
 	EXAMPLE_SEED,
+	EXAMPLE_SHEET,
+	EXAMPLE_SHEET_NAME,
 	PACKAGE_TYPE_PREFIX,
+	V1_FIXTURE_DIR,
+	V1_SHEET_NAME,
 	emulatorCredential,
 	loadAllExamples,
+	loadV1Workflow,
 	parseCsv,
 	withChatMessage,
 	withCredential,
@@ -47,6 +57,7 @@ import {
 	ensureN8n,
 	N8nInstance,
 	n8nVersionsUnderTest,
+	nodeItems,
 	nodeOutput,
 	packPackage,
 	readCredentialData,
@@ -57,7 +68,7 @@ import {
 	type JsonObject,
 	type N8nInstall,
 } from './n8n';
-import { startScriptedChatModel, type ChatRequest } from './scriptedChatModel';
+import { startScriptedChatModel, type ChatRequest, type ScriptedToolCall } from './scriptedChatModel';
 
 // ---------------------------------------------------------------------------------------------
 // Reporting
@@ -113,36 +124,84 @@ function dump(res: CommandResult): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// What the sample spreadsheet should do (examples/assessments.csv against seed 20)
+// What the HR sheet should do (examples/probation-reviews.csv against seed 20)
 // ---------------------------------------------------------------------------------------------
 
-/** The spreadsheet's words → Feishu's wire values, as a user means them. */
-const STATUS: Record<string, string> = {
-	Completed: 'completed',
-	已完成: 'completed',
-	'In progress': 'in_process',
-	'Not started': 'not_started',
-};
-const FINAL: Record<string, boolean> = { TRUE: true, FALSE: false };
-const RESULT: Record<string, string> = {
-	Pass: 'approved',
-	Approved: 'approved',
-	通过: 'approved',
-	Rejected: 'rejected',
-	不通过: 'rejected',
-};
-const GRADE: Record<string, string> = {
-	A: 'grade_a',
-	B: 'grade_b',
-	C: 'grade_c',
-	D: 'grade_d',
-	优秀: 'grade_a',
-	不合格: 'grade_d',
-	grade_b: 'grade_b',
-};
+/** The sheet's words → Feishu's wire values, as HR means them. */
+const RESULT: Record<string, string> = { 通过: 'approved', 不通过: 'rejected', Approved: 'approved', Rejected: 'rejected' };
+const GRADE: Record<string, string> = { 优秀: 'grade_a', 良好: 'grade_b', 合格: 'grade_c', 不合格: 'grade_d', A: 'grade_a', B: 'grade_b', C: 'grade_c', D: 'grade_d' };
+
+const SHEET_ROWS = parseCsv(fs.readFileSync(EXAMPLE_SHEET, 'utf8'));
+
+/** The rows the node must refuse (by 工号), what its error must say, and why. */
+function sheetRefusals(): Record<string, { why: string; error: RegExp }> {
+	const { withoutProbation: deng, severalNonFinal: gao } = PEOPLE_CASES;
+	const [firstOfGao, secondOfGao] = gao.current.probation?.assessmentIds ?? [];
+	return {
+		[UNKNOWN_EMPLOYEE.employeeNumber]: {
+			why: 'unknown 工号',
+			error: new RegExp(`: Employee number ${UNKNOWN_EMPLOYEE.employeeNumber} matches no employee in CoreHR\\.`),
+		},
+		[deng.employeeNumber]: {
+			why: 'employee without probation',
+			error: new RegExp(`: ${deng.localName} \\(employee number ${deng.employeeNumber}, employment ${deng.current.employmentId}, hired\\) has no probation in CoreHR\\.`),
+		},
+		[gao.employeeNumber]: {
+			why: 'two non-final assessments and no final one, Which Assessment: Final',
+			error: new RegExp(`: The probation of ${gao.localName} \\(employee number ${gao.employeeNumber}.*\\) has no final assessment \\(it has 2: ${firstOfGao} \\(not final.*${secondOfGao} \\(not final`),
+		},
+	};
+}
+
+interface SheetRow {
+	/** 1-based data row = n8n's item number */
+	row: number;
+	number: string;
+	name: string;
+	write?: { employmentId: string; assessmentId: string; body: Record<string, unknown> };
+	refusal?: { why: string; error: RegExp };
+}
+
+/**
+ * Each row's expected outcome, read off the emulator's seeded records: the one current (hired)
+ * employment with that employee number, its probation's final assessment, and the row's values.
+ * Throws when the sheet and this table disagree, so a changed sheet cannot pass unnoticed.
+ */
+function sheetExpectations(emulator: Emulator): SheetRow[] {
+	const refusals = sheetRefusals();
+	return SHEET_ROWS.map((r, i): SheetRow => {
+		const row = { row: i + 1, number: r.工号, name: r.姓名 };
+		const refusal = refusals[r.工号];
+		if (refusal) return { ...row, refusal };
+		const current = [...emulator.employments.values()].filter((e) => e.employee_number === r.工号 && e.employment_status === 'hired');
+		if (current.length !== 1) throw new Error(`e2e table: row ${row.row} (${r.工号}) should name one current employment, found ${current.length}`);
+		const [employment] = current;
+		if (employment.person_info.preferred_local_full_name !== r.姓名) throw new Error(`e2e table: row ${row.row}: ${r.工号} is not ${r.姓名}`);
+		const finals = (emulator.probations.get(employment.employment_id)?.assessment_ids ?? []).filter((id) => emulator.assessments.get(id)?.is_final_asssessment);
+		if (finals.length !== 1) throw new Error(`e2e table: row ${row.row} (${r.工号}) should have one final assessment, found ${finals.length}`);
+		const body: Record<string, unknown> = { assessment_status: 'completed', is_final_asssessment: true, assessment_result: RESULT[r.结果] };
+		if (r.分数) body.assessment_score = Number(r.分数);
+		if (r.等级) body.assessment_grade = GRADE[r.等级];
+		if (r.评语) body.assessment_comment = r.评语;
+		for (const [k, v] of Object.entries(body)) {
+			if (v === undefined || Number.isNaN(v)) throw new Error(`e2e table has no mapping for row ${row.row} ${k}: ${JSON.stringify(r)}`);
+		}
+		return { ...row, write: { employmentId: employment.employment_id, assessmentId: finals[0], body } };
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// The version-1 workflow's sheet (test/e2e/fixtures/v1: by assessment ID, as before version 2)
+// ---------------------------------------------------------------------------------------------
+
+/** The v1 spreadsheet's words → Feishu's wire values. */
+const V1_STATUS: Record<string, string> = { Completed: 'completed', 已完成: 'completed', 'In progress': 'in_process', 'Not started': 'not_started' };
+const V1_FINAL: Record<string, boolean> = { TRUE: true, FALSE: false };
+const V1_RESULT: Record<string, string> = { ...RESULT, Pass: 'approved' };
+const V1_GRADE: Record<string, string> = { ...GRADE, grade_b: 'grade_b' };
 
 /** The deliberately bad rows (1-based data row), and what their error must say. */
-const BAD_ROWS: Array<{ row: number; why: string; error: RegExp; sent: boolean }> = [
+const V1_BAD_ROWS: Array<{ row: number; why: string; error: RegExp; sent: boolean }> = [
 	{ row: 20, why: 'ID in scientific notation', error: /Assessment ID "7\.14096E\+18".*scientific notation/, sent: false },
 	{ row: 23, why: 'link without http(s)', error: /Assessment Detail Link "hr\.example\.com\/probation\/reviews\/1023"/, sent: false },
 	{ row: 27, why: 'score "85分" is not a number', error: /Assessment Score "85分"/, sent: false },
@@ -151,26 +210,26 @@ const BAD_ROWS: Array<{ row: number; why: string; error: RegExp; sent: boolean }
 	{ row: 30, why: 'empty ID', error: /Assessment ID .*required/, sent: false },
 ];
 
-interface ExpectedWrite {
+interface V1ExpectedWrite {
 	row: number;
 	id: string;
 	/** the PATCH body the row must produce */
 	body: Record<string, unknown>;
 }
 
-function expectedWrites(rows: Array<Record<string, string>>): ExpectedWrite[] {
-	const bad = new Set(BAD_ROWS.map((b) => b.row));
-	const out: ExpectedWrite[] = [];
+function v1ExpectedWrites(rows: Array<Record<string, string>>): V1ExpectedWrite[] {
+	const bad = new Set(V1_BAD_ROWS.map((b) => b.row));
+	const out: V1ExpectedWrite[] = [];
 	rows.forEach((r, i) => {
 		const row = i + 1;
 		if (bad.has(row)) return;
 		const body: Record<string, unknown> = {
-			assessment_status: STATUS[r.status],
-			is_final_asssessment: FINAL[r.final],
+			assessment_status: V1_STATUS[r.status],
+			is_final_asssessment: V1_FINAL[r.final],
 		};
-		if (r.result) body.assessment_result = RESULT[r.result];
+		if (r.result) body.assessment_result = V1_RESULT[r.result];
 		if (r.score) body.assessment_score = Number(r.score);
-		if (r.grade) body.assessment_grade = GRADE[r.grade];
+		if (r.grade) body.assessment_grade = V1_GRADE[r.grade];
 		if (r.comment) body.assessment_comment = r.comment;
 		if (r.detail_link) body.assessment_detail = r.detail_link;
 		for (const [k, v] of Object.entries(body)) {
@@ -181,8 +240,8 @@ function expectedWrites(rows: Array<Record<string, string>>): ExpectedWrite[] {
 	return out;
 }
 
-const SAMPLE_ROWS = parseCsv(fs.readFileSync(EXAMPLE_CSV, 'utf8'));
-const EXPECTED = expectedWrites(SAMPLE_ROWS);
+const V1_ROWS = parseCsv(fs.readFileSync(path.join(V1_FIXTURE_DIR, V1_SHEET_NAME), 'utf8'));
+const V1_EXPECTED = v1ExpectedWrites(V1_ROWS);
 
 // ---------------------------------------------------------------------------------------------
 // Emulator helpers
@@ -191,6 +250,8 @@ const EXPECTED = expectedWrites(SAMPLE_ROWS);
 const GRADE_PATH = '/open-apis/corehr/v1/custom_fields/get_by_param';
 const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 const ASSESSMENT_PATH = '/open-apis/corehr/v2/probation/assessments/';
+/** Feishu's answer to an expired token: after an emulator reset n8n's stored token gets it once, then refreshes. */
+const TOKEN_EXPIRED = 99991663;
 
 function snapshot(emulator: Emulator): Map<string, AssessmentRecord> {
 	return new Map([...emulator.assessments].map(([id, a]) => [id, { ...a }]));
@@ -202,6 +263,16 @@ function code(entry: RequestLogEntry): unknown {
 
 function patches(requests: RequestLogEntry[]): RequestLogEntry[] {
 	return requests.filter((r) => r.method === 'PATCH' && r.path.startsWith(ASSESSMENT_PATH));
+}
+
+/** Creates and deletes: the by-employee examples must never make either. */
+function otherWrites(requests: RequestLogEntry[]): RequestLogEntry[] {
+	return requests.filter((r) => r.endpoint === 'create' || r.endpoint === 'delete');
+}
+
+/** The lookups a run made (employees/search, probation/search), not counting a refusal of an expired token. */
+function lookups(requests: RequestLogEntry[], endpoint: 'employeeSearch' | 'probationSearch'): RequestLogEntry[] {
+	return requests.filter((r) => r.endpoint === endpoint && code(r) !== TOKEN_EXPIRED);
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
@@ -221,6 +292,21 @@ function changedIds(emulator: Emulator, before: Map<string, AssessmentRecord>): 
 		.map((a) => a.assessment_id);
 }
 
+/** Assessments whose final flag is not what it was. */
+function flippedFinalFlags(emulator: Emulator, before: Map<string, AssessmentRecord>): string[] {
+	return [...emulator.assessments.values()]
+		.filter((a) => a.is_final_asssessment !== before.get(a.assessment_id)?.is_final_asssessment)
+		.map((a) => a.assessment_id);
+}
+
+/** The final assessment of the current employment with this work email (what the form example must write). */
+function finalAssessmentOfEmail(emulator: Emulator, email: string): { employmentId: string; employeeNumber: string; name: string; assessmentId: string } {
+	const employment = [...emulator.employments.values()].find((e) => e.email_address === email.toLowerCase() && e.employment_status === 'hired');
+	const id = employment && emulator.probations.get(employment.employment_id)?.assessment_ids.find((a) => emulator.assessments.get(a)?.is_final_asssessment);
+	if (!employment || !id) throw new Error(`e2e table: no current employment with a final assessment has the email ${email}`);
+	return { employmentId: employment.employment_id, employeeNumber: employment.employee_number, name: employment.person_info.preferred_local_full_name ?? '', assessmentId: id };
+}
+
 // ---------------------------------------------------------------------------------------------
 // One n8n version
 // ---------------------------------------------------------------------------------------------
@@ -229,17 +315,17 @@ const APP_SECRET_WRONG = 'wrong-secret-for-e2e-9f8e7d6c5b4a';
 const TOKEN_CREDENTIAL = { id: 'feishuTokenCred', name: 'Feishu CoreHR (token expiry test)' };
 const BAD_CREDENTIAL = { id: 'feishuBadSecret', name: 'Feishu CoreHR (wrong App Secret)' };
 const SCRIPTED_MODEL_CREDENTIAL = { id: 'openAiScripted', name: 'OpenAI (scripted e2e model on loopback)' };
-const AGENT_MESSAGE = "Mark Zhang San's final probation assessment (ID 7140964208476371331) as passed with grade A";
+const AGENT_MESSAGE = "Mark Zhang San's final probation assessment as passed with grade A";
 
+/** What a manager types into the form: the email in another case than Feishu holds it. */
 const FORM_ANSWERS = {
-	'Assessment ID': '7140964208476371331',
-	Status: 'Completed',
-	'Final assessment?': 'Yes',
+	'Work email': 'Zhang.San@Example.com',
 	Result: 'Approved',
 	Score: '91.5',
 	Grade: 'A',
 	Comment: 'Passed with distinction — 表现优秀, confirmed by the manager',
 };
+/** The PATCH the form must produce: status from the node, final flag kept (Zhang San's is final), labels as API values. */
 const FORM_EXPECTED = {
 	assessment_status: 'completed',
 	is_final_asssessment: true,
@@ -260,7 +346,8 @@ class Sandbox {
 		const home = path.join(this.workDir, 'home');
 		this.filesDir = path.join(home, '.n8n-files');
 		fs.mkdirSync(this.filesDir, { recursive: true });
-		fs.copyFileSync(EXAMPLE_CSV, path.join(this.filesDir, 'assessments.csv'));
+		fs.copyFileSync(EXAMPLE_SHEET, path.join(this.filesDir, EXAMPLE_SHEET_NAME));
+		fs.copyFileSync(path.join(V1_FIXTURE_DIR, V1_SHEET_NAME), path.join(this.filesDir, V1_SHEET_NAME));
 		this.n8n = new N8nInstance(install, {
 			...(extension ? { extensionPackages: [REPO_ROOT] } : {}),
 			baseDir: this.workDir,
@@ -295,21 +382,143 @@ function checkNoSecrets(s: Scenario, res: CommandResult, emulator: Emulator): vo
 	s.check(leaked.length === 0, 'no App Secret or tenant token in the output', () => `found: ${leaked.join(', ')}`);
 }
 
-/** The spreadsheet run's effects, shared by the custom-extension and the community-package runs. */
-function checkSpreadsheetRun(s: Scenario, res: ExecuteResult, emulator: Emulator, before: Map<string, AssessmentRecord>, nodeName: string): void {
+/** The item number n8n paired an output item with (0-based), or undefined. */
+function pairedIndex(pairedItem: unknown): number | undefined {
+	const first: unknown = Array.isArray(pairedItem) ? pairedItem[0] : pairedItem;
+	const item = (first as { item?: unknown } | null | undefined)?.item;
+	return typeof item === 'number' ? item : undefined;
+}
+
+/**
+ * The HR sheet run's effects, shared by the custom-extension and the community-package runs:
+ * who was written (and only they, once each, with the row's values), who was refused and why,
+ * final flags, the rehired person's current employment, the lookups' budget, order and pairing.
+ */
+function checkSheetRun(s: Scenario, res: ExecuteResult, emulator: Emulator, before: Map<string, AssessmentRecord>, nodeName: string, rows: SheetRow[]): void {
+	const good = rows.filter((r) => r.write);
+	const refused = rows.filter((r) => r.refusal);
+	s.check(res.exitCode === 0, `exits 0 although ${refused.length} rows cannot be placed (On Error: Continue)`, () => dump(res));
+	checkNoSecrets(s, res, emulator);
+
+	// n8n's side: one item per row, in the sheet's order, paired with its row.
+	const out = nodeItems(res.run, nodeName);
+	s.check(out.length === rows.length, `one output item per row (${out.length}/${rows.length})`);
+	const unpaired = out.map((item, i) => ({ i, paired: pairedIndex(item.pairedItem) })).filter(({ i, paired }) => paired !== i);
+	s.check(unpaired.length === 0 && out.length > 0, 'item N comes out N-th and is paired with row N (pairedItem)', () =>
+		unpaired.map(({ i, paired }) => `output ${i} paired with ${String(paired)}`).join('\n'),
+	);
+	const wrongItems = good.filter((r) => {
+		const json = out[r.row - 1]?.json ?? {};
+		return !(
+			json.updated === true &&
+			json.employeeNumber === r.number &&
+			json.employeeName === r.name &&
+			json.employmentId === r.write?.employmentId &&
+			json.assessmentId === r.write?.assessmentId &&
+			json.created === undefined
+		);
+	});
+	s.check(wrongItems.length === 0, `${good.length} rows say who was written: their 工号 (leading zeros kept), 姓名, employment ID and 19-digit assessment ID`, () =>
+		wrongItems.map((r) => `row ${r.row} ${r.number} ${r.name}: ${JSON.stringify(out[r.row - 1]?.json)}\n  want ${JSON.stringify(r.write)}`).join('\n'),
+	);
+	for (const r of refused) {
+		const message = String(out[r.row - 1]?.json.error ?? '');
+		s.check(
+			r.refusal!.error.test(message) && message.startsWith(`Item ${r.row} (index ${r.row - 1}): `) && message.endsWith('Nothing was written for this item.'),
+			`row ${r.row} (${r.number} ${r.name}, ${r.refusal!.why}) refused: ${message.slice(0, 110)}…`,
+			() => JSON.stringify(out[r.row - 1]?.json),
+		);
+	}
+
+	// Feishu's side: exactly the good rows' final assessments written, once each, with the row's values.
+	const sent = patches(emulator.requests);
+	const expectedPaths = good.map((r) => ASSESSMENT_PATH + r.write!.assessmentId).sort();
+	s.check(
+		sameJson(sent.map((r) => r.path).sort(), expectedPaths) && otherWrites(emulator.requests).length === 0,
+		`a PATCH for each of the ${good.length} placed rows and nothing else: no create, no delete (${sent.length} PATCHes)`,
+		() => sent.map((r) => r.path).join('\n'),
+	);
+	const badBodies = good.filter((r) => {
+		const req = sent.find((q) => q.path === ASSESSMENT_PATH + r.write!.assessmentId);
+		return !req || !sameJson(req.body, r.write!.body);
+	});
+	s.check(badBodies.length === 0, 'each PATCH holds exactly the row\'s values: Completed, 通过 → approved, 良好 → grade_b, empty cells left out, final flag as it was', () =>
+		badBodies
+			.map((r) => `row ${r.row}: sent ${JSON.stringify(sent.find((q) => q.path === ASSESSMENT_PATH + r.write!.assessmentId)?.body)}\n  want ${JSON.stringify(r.write!.body)}`)
+			.join('\n'),
+	);
+	const changed = changedIds(emulator, before).sort();
+	s.check(sameJson(changed, good.map((r) => r.write!.assessmentId).sort()), `exactly those ${good.length} assessments changed in Feishu, of ${emulator.assessments.size}`, () =>
+		`changed: ${changed.join(', ')}`,
+	);
+	const wrongRecords = good.filter((r) => {
+		const id = r.write!.assessmentId;
+		const rec = emulator.assessments.get(id);
+		const seeded = before.get(id);
+		if (!rec || !seeded || emulator.applyCount(id) !== 1) return true;
+		return !sameJson({ ...rec, revision: 0 }, { ...seeded, ...r.write!.body, revision: 0 });
+	});
+	s.check(wrongRecords.length === 0, 'each written once; the record = its seed + the row (nothing else touched)', () =>
+		wrongRecords.map((r) => `row ${r.row}: ${JSON.stringify(emulator.assessments.get(r.write!.assessmentId))} applied ${emulator.applyCount(r.write!.assessmentId)}`).join('\n'),
+	);
+	const flipped = flippedFinalFlags(emulator, before);
+	s.check(flipped.length === 0, `final flags unchanged on all ${emulator.assessments.size} assessments (Is Final Assessment: Keep Current Value)`, () => flipped.join(', '));
+
+	// The people with more than one assessment: Which Assessment: Final wrote the final one only.
+	const written = new Set(good.map((r) => r.write!.assessmentId));
+	const nonFinal = good.flatMap((r) => (emulator.probations.get(r.write!.employmentId)?.assessment_ids ?? []).filter((id) => !written.has(id)));
+	const touchedNonFinal = nonFinal.filter((id) => emulator.applyCount(id) > 0 || !sameJson(emulator.assessments.get(id), before.get(id)));
+	s.check(nonFinal.length > 0 && touchedNonFinal.length === 0, `the ${nonFinal.length} non-final assessments of people with several stay untouched (Which Assessment: Final)`, () =>
+		touchedNonFinal.join(', '),
+	);
+	const { rehired } = PEOPLE_CASES;
+	const rehiredRow = rows.find((r) => r.number === rehired.employeeNumber);
+	const former = rehired.employments.find((e) => e.status === 'terminated');
+	const formerId = former?.probation?.finalAssessmentId ?? '';
+	s.check(
+		rehiredRow !== undefined &&
+			out[rehiredRow.row - 1]?.json.employmentId === rehired.current.employmentId &&
+			emulator.applyCount(rehired.current.probation?.finalAssessmentId ?? '') === 1 &&
+			formerId !== '' &&
+			emulator.applyCount(formerId) === 0 &&
+			sameJson(emulator.assessments.get(formerId), before.get(formerId)),
+		`rehired ${rehired.employeeNumber} ${rehired.localName}: the current employment written, the terminated one's assessment untouched`,
+		() => JSON.stringify(rehiredRow && out[rehiredRow.row - 1]?.json),
+	);
+
+	// The lookups: batched for the whole sheet, employee numbers sent as text with their zeros.
+	const employeeSearches = lookups(emulator.requests, 'employeeSearch');
+	const probationSearches = lookups(emulator.requests, 'probationSearch');
+	s.check(
+		employeeSearches.length >= 1 && employeeSearches.length <= 2 && probationSearches.length >= 1 && probationSearches.length <= 2,
+		`lookups batched: ${employeeSearches.length} employees/search + ${probationSearches.length} probation/search for ${rows.length} rows, not one per row`,
+		() => [...employeeSearches, ...probationSearches].map((r) => `${r.method} ${r.path} ${JSON.stringify(r.body).slice(0, 200)}`).join('\n'),
+	);
+	const asked = new Set(employeeSearches.flatMap((r) => ((r.body as { employee_number_list?: unknown[] } | undefined)?.employee_number_list ?? []).map(String)));
+	const notAsked = rows.filter((r) => !asked.has(r.number));
+	s.check(notAsked.length === 0, 'every 工号 was asked for as the text in the sheet (000123, 030123, 30123 …)', () => notAsked.map((r) => r.number).join(', '));
+	const gradeCalls = emulator.requests.filter((r) => r.path === GRADE_PATH && code(r) !== TOKEN_EXPIRED);
+	s.check(gradeCalls.length === 1 && gradeCalls[0].status === 200, 'grade list read once to turn 优秀, 良好 … into API names', () =>
+		JSON.stringify(gradeCalls.map((g) => [g.seq, g.status])),
+	);
+	s.check(emulator.tokenExchanges === 1, `one token exchange for the whole run (${emulator.tokenExchanges})`);
+}
+
+/** What the version-1 workflow (by assessment ID, saved before version 2) must still do. */
+function checkV1SheetRun(s: Scenario, res: ExecuteResult, emulator: Emulator, before: Map<string, AssessmentRecord>, nodeName: string): void {
 	s.check(res.exitCode === 0, 'exits 0 although 6 rows are bad (On Error: Continue)', () => dump(res));
 	checkNoSecrets(s, res, emulator);
 
 	const out = nodeOutput(res.run, nodeName);
-	s.check(out.length === SAMPLE_ROWS.length, `one output item per row (${out.length}/${SAMPLE_ROWS.length})`);
-	const wrongItems = EXPECTED.filter((e) => out[e.row - 1]?.updated !== true || out[e.row - 1]?.assessmentId !== e.id);
-	s.check(wrongItems.length === 0, `${EXPECTED.length} good rows come out as updated, each with its own 19-digit ID`, () =>
+	s.check(out.length === V1_ROWS.length, `one output item per row (${out.length}/${V1_ROWS.length})`);
+	const wrongItems = V1_EXPECTED.filter((e) => out[e.row - 1]?.updated !== true || out[e.row - 1]?.assessmentId !== e.id);
+	s.check(wrongItems.length === 0, `${V1_EXPECTED.length} good rows come out as updated, each with its own 19-digit ID`, () =>
 		wrongItems.map((e) => `row ${e.row}: ${JSON.stringify(out[e.row - 1])}`).join('\n'),
 	);
-	for (const bad of BAD_ROWS) {
+	for (const bad of V1_BAD_ROWS) {
 		const item = out[bad.row - 1];
 		const message = typeof item?.error === 'string' ? item.error : '';
-		const id = SAMPLE_ROWS[bad.row - 1]?.assessment_id ?? '';
+		const id = V1_ROWS[bad.row - 1]?.assessment_id ?? '';
 		const patched = emulator.requests.some((r) => r.method === 'PATCH' && id !== '' && r.path === ASSESSMENT_PATH + id);
 		s.check(
 			bad.error.test(message) && message.includes(`Item ${bad.row} `) && patched === bad.sent,
@@ -318,28 +527,25 @@ function checkSpreadsheetRun(s: Scenario, res: ExecuteResult, emulator: Emulator
 		);
 	}
 
-	// Feishu's side: exactly the good rows written, once each, with the row's values.
 	const sent = patches(emulator.requests);
-	const expectedPaths = [...EXPECTED.map((e) => e.id), '7140964208476590000'].map((id) => ASSESSMENT_PATH + id).sort();
+	const expectedPaths = [...V1_EXPECTED.map((e) => e.id), '7140964208476590000'].map((id) => ASSESSMENT_PATH + id).sort();
 	s.check(
 		sameJson(sent.map((r) => r.path).sort(), expectedPaths),
-		`PATCH sent for the ${EXPECTED.length} good rows and the unknown ID only (${sent.length} requests)`,
+		`PATCH sent for the ${V1_EXPECTED.length} good rows and the unknown ID only (${sent.length} requests)`,
 		() => sent.map((r) => r.path).join('\n'),
 	);
-	const badBodies = EXPECTED.filter((e) => {
+	const badBodies = V1_EXPECTED.filter((e) => {
 		const req = sent.find((r) => r.path === ASSESSMENT_PATH + e.id);
 		return !req || !sameJson(req.body, e.body);
 	});
-	s.check(badBodies.length === 0, 'each PATCH body holds exactly the row\'s fields (labels → API values, empty cells left out)', () =>
+	s.check(badBodies.length === 0, 'each PATCH body holds exactly the row\'s fields, the final flag as the row says (version 1 always sends it)', () =>
 		badBodies
 			.map((e) => `row ${e.row}: sent ${JSON.stringify(sent.find((r) => r.path === ASSESSMENT_PATH + e.id)?.body)}\n  want ${JSON.stringify(e.body)}`)
 			.join('\n'),
 	);
 	const changed = changedIds(emulator, before).sort();
-	s.check(sameJson(changed, EXPECTED.map((e) => e.id).sort()), `exactly the ${EXPECTED.length} good rows' assessments changed`, () =>
-		`changed: ${changed.join(', ')}`,
-	);
-	const wrongRecords = EXPECTED.filter((e) => {
+	s.check(sameJson(changed, V1_EXPECTED.map((e) => e.id).sort()), `exactly the ${V1_EXPECTED.length} good rows' assessments changed`, () => `changed: ${changed.join(', ')}`);
+	const wrongRecords = V1_EXPECTED.filter((e) => {
 		const rec = emulator.assessments.get(e.id);
 		const seeded = before.get(e.id);
 		if (!rec || !seeded || emulator.applyCount(e.id) !== 1) return true;
@@ -348,7 +554,9 @@ function checkSpreadsheetRun(s: Scenario, res: ExecuteResult, emulator: Emulator
 	s.check(wrongRecords.length === 0, 'each written once; the record = its seed + the row (nothing else touched)', () =>
 		wrongRecords.map((e) => `row ${e.row}: ${JSON.stringify(emulator.assessments.get(e.id))} applied ${emulator.applyCount(e.id)}`).join('\n'),
 	);
-	const gradeCalls = emulator.requests.filter((r) => r.path === GRADE_PATH);
+	const lookupCalls = [...lookups(emulator.requests, 'employeeSearch'), ...lookups(emulator.requests, 'probationSearch')];
+	s.check(lookupCalls.length === 0, 'no lookups: version 1 writes by the IDs it is given');
+	const gradeCalls = emulator.requests.filter((r) => r.path === GRADE_PATH && code(r) !== TOKEN_EXPIRED);
 	s.check(
 		gradeCalls.length === 1 && gradeCalls[0].status === 200 && gradeCalls[0].seq < (sent[0]?.seq ?? 0),
 		'grade list fetched once (before the first write) to turn labels such as "A" and "优秀" into API names',
@@ -362,10 +570,13 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 	const install = await timed(`ensureN8n ${version} (scripts/n8n/install.sh)`, () => ensureN8n(version));
 	console.log(`     node ${install.nodeBin}\n     n8n  ${install.n8nBin}`);
 	const emulator = await startEmulator({ seed: EXAMPLE_SEED, writeRateLimit: { limit: 100, windowMs: 60_000 } });
+	const sheet = sheetExpectations(emulator);
 	const examples = loadAllExamples();
+	const v1 = loadV1Workflow();
 	const box = new Sandbox(install, true);
 	const { n8n } = box;
 	const t0 = Date.now();
+	const zhang = finalAssessmentOfEmail(emulator, FORM_ANSWERS['Work email']);
 	try {
 		console.log(`     emulator ${emulator.url} (seed ${EXAMPLE_SEED}), N8N_CUSTOM_EXTENSIONS=${n8n.customExtensionDirs.join(';')}`);
 		await timed('n8n import:credentials (3: example, token test, wrong secret)', () =>
@@ -384,63 +595,97 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			withId(withCredential(form, TOKEN_CREDENTIAL), 'formTokenExpiry'),
 			withId(withCredential(form, BAD_CREDENTIAL), 'formBadSecret'),
 			custom(examples.aiAgent),
+			custom(v1),
 		];
-		const imported = await timed(`n8n import:workflow (${workflows.length}: the 4 examples + 2 copies of the form)`, () =>
+		const imported = await timed(`n8n import:workflow (${workflows.length}: the 4 examples + 2 copies of the form + the version-1 workflow)`, () =>
 			n8n.importWorkflows(workflows),
 		);
 
-		await scenario(version, 'examples import (4 files + 2 form copies), AI agent included', async (s) => {
-			s.check(imported.exitCode === 0 && /Successfully imported 6 workflows/.test(imported.stdout), 'import:workflow accepted all 6', () =>
-				dump(imported),
+		await scenario(version, 'examples import (4 files + 2 form copies + a version-1 workflow), AI agent included', async (s) => {
+			s.check(imported.exitCode === 0 && /Successfully imported 7 workflows/.test(imported.stdout), 'import:workflow accepted all 7', () => dump(imported));
+			const tools = examples.aiAgent.nodes.filter((n) => n.type.endsWith('feishuCoreHrTool'));
+			s.check(
+				tools.length === 2 && tools.every((t) => t.type === `${PACKAGE_TYPE_PREFIX}feishuCoreHrTool`),
+				`the AI example uses the tool type for both its tools (${tools.map((t) => t.name).join(', ')})`,
 			);
-			const tool = examples.aiAgent.nodes.find((n) => n.type.endsWith('feishuCoreHrTool'));
-			s.check(tool?.type === `${PACKAGE_TYPE_PREFIX}feishuCoreHrTool`, `the example uses the tool type ${String(tool?.type)}`);
+			const feishuNodes = Object.values(examples).flatMap((wf) => wf.nodes.filter((n) => n.type.startsWith(PACKAGE_TYPE_PREFIX)));
+			s.check(feishuNodes.length === 5 && feishuNodes.every((n) => n.typeVersion === 2), 'every Feishu CoreHR node in the examples is version 2 (what a new node is)', () =>
+				feishuNodes.map((n) => `${n.name}: ${n.typeVersion}`).join('\n'),
+			);
 		});
 
-		await scenario(version, 'spreadsheet: 30 rows, 6 bad, On Error: Continue', async (s) => {
+		await scenario(version, `HR sheet: ${sheet.length} rows by 工号, ${sheet.filter((r) => r.refusal).length} the node cannot place, On Error: Continue`, async (s) => {
 			emulator.reset();
 			const before = snapshot(emulator);
 			const res = await timed('n8n execute --id=feishuSheetToHr', () => n8n.execute(examples.spreadsheet.id));
-			checkSpreadsheetRun(s, res, emulator, before, 'Update assessment in Feishu');
+			checkSheetRun(s, res, emulator, before, 'Update assessment in Feishu', sheet);
 		});
 
-		await scenario(version, 'failed rows: error output → failed-assessments.csv', async (s) => {
+		await scenario(version, `failed rows: error output → ${EXAMPLE_REPORT_NAME}`, async (s) => {
 			emulator.reset();
 			const before = snapshot(emulator);
-			const report = path.join(box.filesDir, 'failed-assessments.csv');
+			const good = sheet.filter((r) => r.write);
+			const refused = sheet.filter((r) => r.refusal);
+			const report = path.join(box.filesDir, EXAMPLE_REPORT_NAME);
 			fs.rmSync(report, { force: true });
 			const res = await timed('n8n execute --id=feishuFailedRows', () => n8n.execute(examples.failedRows.id));
 			s.check(res.exitCode === 0, 'exits 0', () => dump(res));
 			checkNoSecrets(s, res, emulator);
-			s.check(nodeOutput(res.run, 'Update assessment in Feishu', 0, 0).length === EXPECTED.length, `${EXPECTED.length} items on the success output`);
-			s.check(nodeOutput(res.run, 'Update assessment in Feishu', 0, 1).length === BAD_ROWS.length, `${BAD_ROWS.length} items on the error output`);
-			s.check(sameJson(changedIds(emulator, before).sort(), EXPECTED.map((e) => e.id).sort()), 'only the good rows changed in Feishu');
-			if (!s.check(fs.existsSync(report), `report written to ~/.n8n-files/failed-assessments.csv`)) return;
+			const success = nodeItems(res.run, 'Update assessment in Feishu', 0, 0);
+			const failed = nodeItems(res.run, 'Update assessment in Feishu', 0, 1);
+			s.check(
+				sameJson(success.map((i) => pairedIndex(i.pairedItem)), good.map((r) => r.row - 1)),
+				`${good.length} items on the success output, paired with their rows`,
+				() => JSON.stringify(success.map((i) => i.pairedItem)),
+			);
+			s.check(
+				sameJson(failed.map((i) => pairedIndex(i.pairedItem)), refused.map((r) => r.row - 1)),
+				`${refused.length} items on the error output, paired with rows ${refused.map((r) => r.row).join(', ')}`,
+				() => JSON.stringify(failed.map((i) => [i.pairedItem, i.json.error])),
+			);
+			s.check(sameJson(changedIds(emulator, before).sort(), good.map((r) => r.write!.assessmentId).sort()), 'only the placed rows changed in Feishu');
+			if (!s.check(fs.existsSync(report), `report written to ~/.n8n-files/${EXAMPLE_REPORT_NAME}`)) return;
 			const lines = parseCsv(fs.readFileSync(report, 'utf8'));
-			s.check(lines.length === BAD_ROWS.length, `report has ${BAD_ROWS.length} rows (${lines.length})`, () => fs.readFileSync(report, 'utf8'));
-			for (const bad of BAD_ROWS) {
-				const source = SAMPLE_ROWS[bad.row - 1];
-				const line = lines.find((l) => l.employee === source.employee && l.assessment_id === source.assessment_id);
+			s.check(lines.length === refused.length, `report has ${refused.length} rows (${lines.length})`, () => fs.readFileSync(report, 'utf8'));
+			for (const r of refused) {
+				const source = SHEET_ROWS[r.row - 1];
+				const line = lines.find((l) => l.工号 === source.工号);
 				const same = line !== undefined && Object.keys(source).every((k) => line[k] === source[k]);
-				s.check(same && bad.error.test(line?.error ?? ''), `report row for ${source.employee}: original columns + error`, () =>
+				s.check(same && r.refusal!.error.test(line?.error ?? ''), `report row for ${source.工号} ${source.姓名}: original columns (工号 with its zeros) + why`, () =>
 					JSON.stringify(line),
 				);
 			}
 		});
 
-		await scenario(version, 'form answers → one assessment; grade given by label (grade options call)', async (s) => {
+		await scenario(version, 'form: employee by work email, grade given by label (grade options call)', async (s) => {
 			emulator.reset();
 			const before = snapshot(emulator);
 			const res = await timed('n8n execute --id=feishuFormToHr', () => n8n.execute(examples.form.id));
 			s.check(res.exitCode === 0, 'exits 0', () => dump(res));
 			checkNoSecrets(s, res, emulator);
 			const out = nodeOutput(res.run, 'Update assessment in Feishu');
-			s.check(out.length === 1 && out[0].updated === true && out[0].assessmentGrade === 'grade_a', 'output: updated, grade_a', () =>
-				JSON.stringify(out),
+			s.check(
+				out.length === 1 &&
+					out[0].updated === true &&
+					out[0].employeeNumber === zhang.employeeNumber &&
+					out[0].employeeName === zhang.name &&
+					out[0].employmentId === zhang.employmentId &&
+					out[0].assessmentId === zhang.assessmentId &&
+					out[0].assessmentGrade === 'grade_a',
+				`output: ${FORM_ANSWERS['Work email']} is ${zhang.name} (${zhang.employeeNumber}); their final assessment ${zhang.assessmentId} updated, grade_a`,
+				() => JSON.stringify(out),
 			);
-			// The emulator's reset forgot the token n8n stored in the previous scenario: a refused
-			// first call (99991663) followed by a refresh is expected and not counted.
-			const grades = emulator.requests.filter((r) => r.path === GRADE_PATH && code(r) !== 99991663);
+			const searches = lookups(emulator.requests, 'employeeSearch');
+			s.check(
+				searches.length === 1 &&
+					((searches[0].body as { email_address_list?: unknown[] } | undefined)?.email_address_list ?? []).some(
+						(e) => String(e).toLowerCase() === FORM_ANSWERS['Work email'].toLowerCase(),
+					) &&
+					lookups(emulator.requests, 'probationSearch').length === 1,
+				'one employees/search by that work email, one probation/search',
+				() => JSON.stringify(searches.map((r) => r.body)),
+			);
+			const grades = emulator.requests.filter((r) => r.path === GRADE_PATH && code(r) !== TOKEN_EXPIRED);
 			s.check(
 				grades.length === 1 &&
 					grades[0].method === 'GET' &&
@@ -452,18 +697,18 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			);
 			const sent = patches(emulator.requests);
 			s.check(
-				sent.length === 1 && sent[0].path === ASSESSMENT_PATH + FORM_ANSWERS['Assessment ID'] && sameJson(sent[0].body, FORM_EXPECTED),
-				'one PATCH with the form\'s values; label "A" sent as its api_name grade_a, "Yes" as true, "91.5" as 91.5',
+				sent.length === 1 && sent[0].path === ASSESSMENT_PATH + zhang.assessmentId && sameJson(sent[0].body, FORM_EXPECTED) && otherWrites(emulator.requests).length === 0,
+				'one PATCH with the form\'s values: status Completed, final flag kept (true), "A" → grade_a, "91.5" → 91.5',
 				() => JSON.stringify(sent.map((r) => [r.path, r.body])),
 			);
-			const rec = emulator.assessments.get(FORM_ANSWERS['Assessment ID']);
-			s.check(rec?.assessment_grade === 'grade_a' && rec.assessment_score === 91.5, 'Feishu record holds grade_a and 91.5');
-			s.check(sameJson(changedIds(emulator, before), [FORM_ANSWERS['Assessment ID']]), 'no other assessment changed');
+			const rec = emulator.assessments.get(zhang.assessmentId);
+			s.check(rec?.assessment_grade === 'grade_a' && rec.assessment_score === 91.5 && rec.is_final_asssessment, 'Feishu record holds grade_a and 91.5, still final');
+			s.check(sameJson(changedIds(emulator, before), [zhang.assessmentId]), 'no other assessment changed');
 		});
 
 		await scenario(version, 'token expires between executions: one re-exchange, new token stored and reused', async (s) => {
 			emulator.reset();
-			const id = FORM_ANSWERS['Assessment ID'];
+			const id = zhang.assessmentId;
 			const run = async (n: number) => {
 				const res = await timed(`n8n execute --id=formTokenExpiry (run ${n})`, () => n8n.execute('formTokenExpiry'));
 				s.check(res.exitCode === 0 && nodeOutput(res.run, 'Update assessment in Feishu')[0]?.updated === true, `run ${n} exits 0 and updates`, () =>
@@ -487,7 +732,7 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			const during2 = emulator.requests.slice(seqBefore2);
 			const tokens = emulator.issuedTokens();
 			s.check(emulator.tokenExchanges === 2 && tokens.length === 2, `run 2: exactly one re-exchange, no manual fix (${emulator.tokenExchanges} in total)`);
-			s.check(during2.filter((r) => code(r) === 99991663).length === 1, 'run 2: Feishu refused the stored token once (99991663 on HTTP 400)', () =>
+			s.check(during2.filter((r) => code(r) === TOKEN_EXPIRED).length === 1, 'run 2: Feishu refused the stored token once (99991663 on HTTP 400)', () =>
 				during2.map((r) => `${r.method} ${r.path} ${r.status} ${String(code(r))}`).join('\n'),
 			);
 			const stored2 = await storedToken();
@@ -499,8 +744,10 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			const patch3 = patches(during3);
 			s.check(emulator.tokenExchanges === 2, `run 3: no further exchange (${emulator.tokenExchanges} in total)`);
 			s.check(
-				patch3.length === 1 && patch3[0].headers.authorization === `Bearer ${tokens[1]}` && !during3.some((r) => code(r) === 99991663),
-				'run 3: the write used the stored new token straight away',
+				patch3.length === 1 &&
+					during3.every((r) => r.endpoint === 'token' || r.headers.authorization === `Bearer ${tokens[1]}`) &&
+					!during3.some((r) => code(r) === TOKEN_EXPIRED),
+				'run 3: the lookups and the write used the stored new token straight away',
 				() => during3.map((r) => `${r.method} ${r.path} ${r.status} ${String(code(r))}`).join('\n'),
 			);
 			s.check(emulator.applyCount(id) === 3, `all three runs wrote the assessment (${emulator.applyCount(id)})`);
@@ -521,21 +768,26 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			s.check(api.length === 0, 'nothing but the token endpoint was called', () => api.map((r) => `${r.method} ${r.path}`).join('\n'));
 			s.check(emulator.tokenExchanges === 0 && changedIds(emulator, before).length === 0, 'no token issued, no assessment changed');
 		});
+
+		await scenario(version, 'version 1 workflow (saved before version 2): by assessment ID, 30 rows, 6 bad, as before', async (s) => {
+			emulator.reset();
+			const before = snapshot(emulator);
+			const res = await timed(`n8n execute --id=${v1.id}`, () => n8n.execute(v1.id));
+			checkV1SheetRun(s, res, emulator, before, 'Update assessment in Feishu');
+		});
 	} finally {
 		box.cleanup();
 		console.log(`     (custom-extension scenarios on ${version}: ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 	}
 
 	const community = new Sandbox(install, false);
-	// What the scripted model puts in its tool call; each scenario sets it before running.
-	let toolCall: Record<string, unknown> = {};
-	const model = await startScriptedChatModel({
-		toolName: (offered) => offered.find((name) => /probation/i.test(name)),
-		toolArguments: () => toolCall,
-		finalAnswer: 'Done.',
-	});
+	// What the scripted model does in each scenario; each scenario sets it before running.
+	let script: ScriptedToolCall[] = [];
+	const model = await startScriptedChatModel({ script: () => script, finalAnswer: 'Done.' });
+	const findTool = (offered: string[]) => offered.find((name) => /find/i.test(name));
+	const updateTool = (offered: string[]) => offered.find((name) => /update/i.test(name));
 	try {
-		await scenario(version, 'community package (npm pack → ~/.n8n/nodes): spreadsheet example with its published type', async (s) => {
+		await scenario(version, 'community package (npm pack → ~/.n8n/nodes): HR sheet example with its published type', async (s) => {
 			const pkg = await timed('install the packed .tgz as Community Nodes does', () => community.n8n.installCommunityPackage(tgz));
 			s.check(pkg.name === 'n8n-nodes-feishu-corehr', `installed ${pkg.name}@${pkg.version} into ${path.relative(community.workDir, pkg.dir)}`);
 			s.check(
@@ -559,77 +811,114 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 				native.every((wf) => wf.nodes.some((n) => n.type.startsWith(PACKAGE_TYPE_PREFIX)) && wf.nodes.every((n) => !n.type.startsWith(CUSTOM_TYPE_PREFIX))),
 				'node types n8n-nodes-feishu-corehr.feishuCoreHr / …Tool, as in the example files',
 			);
-			await timed('n8n import:workflow (spreadsheet + AI agent examples, types unchanged)', () => community.n8n.importWorkflows(native));
+			await timed('n8n import:workflow (HR sheet + AI agent examples, types unchanged)', () => community.n8n.importWorkflows(native));
 			emulator.reset();
 			const before = snapshot(emulator);
 			const res = await timed('n8n execute --id=feishuSheetToHr', () => community.n8n.execute(examples.spreadsheet.id));
-			checkSpreadsheetRun(s, res, emulator, before, 'Update assessment in Feishu');
+			checkSheetRun(s, res, emulator, before, 'Update assessment in Feishu', sheet);
 		});
 
-		const runAgent = async (s: Scenario, args: Record<string, unknown>) => {
-			toolCall = args;
+		/** Runs the agent with the model following `steps`; returns the tools' answers as the model received them. */
+		const runAgent = async (s: Scenario, steps: ScriptedToolCall[]) => {
+			script = steps;
 			model.requests.length = 0;
 			emulator.reset();
 			const before = snapshot(emulator);
 			const res = await timed(`n8n execute --id=${examples.aiAgent.id}`, () => community.n8n.execute(examples.aiAgent.id));
 			s.check(res.exitCode === 0 && nodeOutput(res.run, 'AI Agent')[0]?.output === 'Done.', 'exits 0; the agent answered', () => dump(res));
 			checkNoSecrets(s, res, emulator);
-			const [first, second] = model.requests;
-			const tool = first?.tools?.find((t) => /probation/i.test(t.function.name));
-			const props = Object.keys((tool?.function.parameters as { properties?: object } | undefined)?.properties ?? {});
-			s.check(
-				['assessmentId', 'assessmentStatus', 'isFinalAssessment', 'assessmentGrade'].every((k) => props.includes(k)),
-				`the model was offered the tool "${String(tool?.function.name)}" with the $fromAI fields (${props.join(', ')})`,
-				() => JSON.stringify(first?.tools),
-			);
-			const toolReply = second?.messages.find((m) => m.role === 'tool');
-			s.check(model.requests.length === 2 && toolReply !== undefined, 'the tool\'s answer went back to the model', () =>
+			const last = model.requests[model.requests.length - 1];
+			const toolAnswers = (last?.messages ?? []).filter((m) => m.role === 'tool').map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')));
+			s.check(model.requests.length === steps.length + 1 && toolAnswers.length === steps.length, `each of the ${steps.length} tool answers went back to the model`, () =>
 				JSON.stringify(model.requests.map((r: ChatRequest) => r.messages.map((m) => m.role))),
 			);
-			return { before, toolReply: typeof toolReply?.content === 'string' ? toolReply.content : JSON.stringify(toolReply?.content ?? '') };
+			return { before, first: model.requests[0], toolAnswers };
 		};
+		const toolProperties = (request: ChatRequest | undefined, pick: (offered: string[]) => string | undefined): string[] => {
+			const name = pick((request?.tools ?? []).map((t) => t.function.name));
+			const tool = request?.tools?.find((t) => t.function.name === name);
+			return Object.keys((tool?.function.parameters as { properties?: object } | undefined)?.properties ?? {});
+		};
+		/** The `error` texts in a tool's answer (the JSON of its output items), unescaped. */
+		const errorsIn = (answer: string): string => {
+			try {
+				const items: unknown = JSON.parse(answer);
+				return (Array.isArray(items) ? items : [items]).map((i) => String((i as { error?: unknown } | null)?.error ?? '')).join('\n');
+			} catch {
+				return answer;
+			}
+		};
+		const employeeNumbersIn = (answer: string) => [...answer.matchAll(/"employeeNumber"\s*:\s*"([^"]*)"/g)].map((m) => m[1]);
 
-		await scenario(version, 'AI agent example: the chat model calls Feishu CoreHR as a tool (published type …feishuCoreHrTool)', async (s) => {
-			const id = '7140964208476371331';
-			const { before, toolReply } = await runAgent(s, {
-				assessmentId: id,
-				assessmentStatus: 'completed',
-				isFinalAssessment: true,
-				assessmentResult: 'approved',
-				assessmentScore: '',
-				assessmentGrade: 'A',
-				assessmentComment: 'Passed, confirmed in chat',
-			});
+		await scenario(version, 'AI agent example: the model finds the employee by name, then writes their final assessment (published tool types)', async (s) => {
+			const { before, first, toolAnswers } = await runAgent(s, [
+				{ toolName: findTool, toolArguments: () => ({ nameOrKeyword: zhang.name }) },
+				{
+					toolName: updateTool,
+					// What a model does: reads the employee number off the search's answer.
+					toolArguments: (_schema, answers) => ({
+						employeeNumber: employeeNumbersIn(answers[0] ?? '')[0] ?? '',
+						assessmentStatus: 'completed',
+						assessmentResult: 'approved',
+						assessmentScore: '',
+						assessmentGrade: 'A',
+						assessmentComment: 'Passed, confirmed in chat',
+					}),
+				},
+			]);
+			const findProps = toolProperties(first, findTool);
+			const updateProps = toolProperties(first, updateTool);
+			s.check(findProps.includes('nameOrKeyword'), `the model was offered "Find employee" with its $fromAI field (${findProps.join(', ')})`, () => JSON.stringify(first?.tools));
+			s.check(
+				['employeeNumber', 'assessmentStatus', 'assessmentResult', 'assessmentScore', 'assessmentGrade', 'assessmentComment'].every((k) => updateProps.includes(k)) &&
+					!updateProps.includes('isFinalAssessment'),
+				`and "Update final probation assessment" with its $fromAI fields, the final flag not among them (${updateProps.join(', ')})`,
+				() => JSON.stringify(first?.tools),
+			);
+			s.check(
+				sameJson(employeeNumbersIn(toolAnswers[0] ?? ''), [zhang.employeeNumber]) && (toolAnswers[0] ?? '').includes(zhang.employmentId),
+				`the search told the model: one ${zhang.name}, employee number ${zhang.employeeNumber}`,
+				() => toolAnswers[0] ?? '',
+			);
 			const sent = patches(emulator.requests);
 			s.check(
 				sent.length === 1 &&
-					sent[0].path === ASSESSMENT_PATH + id &&
+					sent[0].path === ASSESSMENT_PATH + zhang.assessmentId &&
 					sameJson(sent[0].body, {
 						assessment_status: 'completed',
 						is_final_asssessment: true,
 						assessment_result: 'approved',
 						assessment_grade: 'grade_a',
 						assessment_comment: 'Passed, confirmed in chat',
-					}),
-				'one PATCH with the values the model chose (grade "A" → grade_a, empty score left out)',
+					}) &&
+					otherWrites(emulator.requests).length === 0,
+				`one PATCH, to ${zhang.name}'s final assessment, with the model's values (grade "A" → grade_a, empty score left out, final flag kept)`,
 				() => JSON.stringify(sent.map((r) => [r.path, r.body])),
 			);
-			s.check(sameJson(changedIds(emulator, before), [id]), 'only that assessment changed');
-			s.check(/"updated":\s*true/.test(toolReply) && toolReply.includes(id), 'the model was told it was updated', () => toolReply);
+			s.check(sameJson(changedIds(emulator, before), [zhang.assessmentId]), 'only that assessment changed');
+			const answer = toolAnswers[1] ?? '';
+			s.check(/"updated":\s*true/.test(answer) && answer.includes(zhang.assessmentId) && answer.includes(zhang.employeeNumber), 'the model was told who was written and which assessment', () => answer);
 		});
 
-		await scenario(version, 'AI agent example: a mangled ID from the model is refused and explained, nothing written', async (s) => {
-			const { before, toolReply } = await runAgent(s, {
-				assessmentId: '7.14096E+18',
-				assessmentStatus: 'completed',
-				isFinalAssessment: true,
-				assessmentResult: 'approved',
-				assessmentScore: '',
-				assessmentGrade: 'A',
-				assessmentComment: '',
-			});
+		await scenario(version, 'AI agent example: a name passed as the employee number is refused and explained, nothing written', async (s) => {
+			const { before, toolAnswers } = await runAgent(s, [
+				{
+					toolName: updateTool,
+					toolArguments: () => ({
+						employeeNumber: zhang.name,
+						assessmentStatus: 'completed',
+						assessmentResult: 'approved',
+						assessmentScore: '',
+						assessmentGrade: 'A',
+						assessmentComment: '',
+					}),
+				},
+			]);
 			s.check(patches(emulator.requests).length === 0 && changedIds(emulator, before).length === 0, 'no PATCH, no assessment changed');
-			s.check(/scientific notation/.test(toolReply), `the model was told why: ${toolReply.slice(0, 100)}…`, () => toolReply);
+			const answer = errorsIn(toolAnswers[0] ?? '');
+			s.check(answer.includes(`Employee "${zhang.name}" is not valid`) && /employee number/.test(answer) && /Nothing was sent/.test(answer), `the model was told why: ${answer.slice(0, 150)}…`, () =>
+				toolAnswers[0] ?? '',
+			);
 		});
 	} finally {
 		community.cleanup();
@@ -641,7 +930,7 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 async function main(): Promise<void> {
 	const started = Date.now();
 	const versions = n8nVersionsUnderTest();
-	console.log(`e2e: n8n ${versions.join(', ')}; package ${REPO_ROOT} (dist/ from npm run build); sample ${path.relative(REPO_ROOT, EXAMPLE_CSV)}`);
+	console.log(`e2e: n8n ${versions.join(', ')}; package ${REPO_ROOT} (dist/ from npm run build); sample ${path.relative(REPO_ROOT, EXAMPLE_SHEET)}`);
 	if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'nodes', 'FeishuCoreHr', 'FeishuCoreHr.node.js'))) {
 		throw new Error('dist/ is missing: run npm run build first');
 	}

@@ -14,10 +14,19 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { PEOPLE_SEED } from '../emulator';
 import type { JsonObject } from './n8n';
 
 export const EXAMPLES_DIR: string = path.resolve(__dirname, '..', '..', 'examples');
-export const EXAMPLE_CSV: string = path.join(EXAMPLES_DIR, 'assessments.csv');
+/** The HR sheet the spreadsheet and report examples read (工号, 姓名, 结果, 分数, 等级, 评语). */
+export const EXAMPLE_SHEET_NAME = 'probation-reviews.csv';
+export const EXAMPLE_SHEET: string = path.join(EXAMPLES_DIR, EXAMPLE_SHEET_NAME);
+/** The report failed-rows-report.json writes next to the sheet. */
+export const EXAMPLE_REPORT_NAME = 'failed-probation-reviews.csv';
+
+/** A workflow saved with node version 1 (by assessment ID) and the sheet it reads, kept to prove it still works. */
+export const V1_FIXTURE_DIR: string = path.resolve(__dirname, 'fixtures', 'v1');
+export const V1_SHEET_NAME = 'assessments.csv';
 
 /** The folder the examples read from and write to (n8n 2.x's default allowed folder in Docker). */
 export const EXAMPLE_FILES_DIR = '/home/node/.n8n-files';
@@ -31,8 +40,8 @@ export const CUSTOM_TYPE_PREFIX = 'CUSTOM.';
 export const EXAMPLE_CREDENTIAL = { id: 'feishuCoreHrDemo', name: 'Feishu CoreHR account' } as const;
 export const CREDENTIAL_TYPE = 'feishuCoreHrApi';
 
-/** Emulator seed the sample CSV's assessment IDs come from (`startEmulator({ seed })`, SEED=20). */
-export const EXAMPLE_SEED = 20;
+/** Emulator seed whose people the sample sheet names (PEOPLE_SEED: `startEmulator({ seed: 20 })`, SEED=20). */
+export const EXAMPLE_SEED: number = PEOPLE_SEED;
 
 export const EXAMPLE_FILES = {
 	spreadsheet: 'spreadsheet-to-assessments.json',
@@ -63,6 +72,11 @@ export interface ExampleWorkflow extends JsonObject {
 export function loadExample(name: ExampleName): ExampleWorkflow {
 	const file = path.join(EXAMPLES_DIR, EXAMPLE_FILES[name]);
 	return JSON.parse(fs.readFileSync(file, 'utf8')) as ExampleWorkflow;
+}
+
+/** The version-1 workflow of {@link V1_FIXTURE_DIR}, as saved before version 2 existed. */
+export function loadV1Workflow(): ExampleWorkflow {
+	return JSON.parse(fs.readFileSync(path.join(V1_FIXTURE_DIR, 'spreadsheet-by-assessment-id.json'), 'utf8')) as ExampleWorkflow;
 }
 
 export function loadAllExamples(): Record<ExampleName, ExampleWorkflow> {

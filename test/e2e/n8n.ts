@@ -300,6 +300,15 @@ export function nodeOutput(run: unknown, nodeName: string, runIndex = 0, outputI
 	return out.filter(isObject).map((item) => (isObject(item.json) ? item.json : {}));
 }
 
+/** The items a node output (json and pairedItem), for checks of order and pairing; [] if none. */
+export function nodeItems(run: unknown, nodeName: string, runIndex = 0, outputIndex = 0): Array<{ json: JsonObject; pairedItem: unknown }> {
+	const task = nodeRuns(run, nodeName)[runIndex];
+	if (!task || !isObject(task.data) || !Array.isArray(task.data.main)) return [];
+	const out: unknown = task.data.main[outputIndex];
+	if (!Array.isArray(out)) return [];
+	return out.filter(isObject).map((item) => ({ json: isObject(item.json) ? item.json : {}, pairedItem: item.pairedItem }));
+}
+
 /** The error a node's run recorded (e.g. with continueOnFail off), if any. */
 export function nodeError(run: unknown, nodeName: string, runIndex = 0): JsonObject | undefined {
 	const task = nodeRuns(run, nodeName)[runIndex];

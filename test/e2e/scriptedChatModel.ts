@@ -1,8 +1,10 @@
 /**
  * A scripted stand-in for an OpenAI-compatible chat model, on loopback, so the AI-agent example can
  * run headless: the agent and the Feishu CoreHR tool are real n8n, only the model's answers are
- * fixed. First request: call the tool whose name matches `toolName` with `toolArguments`.
- * Any later request (one that carries the tool's answer): reply with `finalAnswer`.
+ * fixed. It follows a script of tool calls, one per request: with n tool answers in the
+ * conversation so far it makes call n of `script()` (the tool `toolName` picks, with
+ * `toolArguments`, which see the tools' answers so far); once the script is done, or a step picks
+ * no tool, it replies with `finalAnswer`.
  * Every request is kept in `requests` so a test can see what the agent offered and sent.
  * Handles `POST …/chat/completions` with or without `stream: true`.
  */
@@ -16,12 +18,24 @@ export interface ChatRequest {
 	stream?: boolean;
 }
 
-export interface ScriptedChatModelOptions {
-	/** picks the tool to call among the offered ones */
+export interface ScriptedToolCall {
+	/** picks the tool to call among the offered ones (undefined: answer instead) */
 	toolName: (offered: string[]) => string | undefined;
-	/** the arguments of the tool call, given the tool's JSON schema */
-	toolArguments: (schema: unknown) => Record<string, unknown>;
+	/** the arguments of the call, given the tool's JSON schema and the tools' answers so far (oldest first) */
+	toolArguments: (schema: unknown, toolAnswers: string[]) => Record<string, unknown>;
+}
+
+export interface ScriptedChatModelOptions {
+	/** the tool calls to make, read at each request (so a test can change them between runs) */
+	script: () => ScriptedToolCall[];
 	finalAnswer: string;
+}
+
+/** A tool message's content as text (a string, or OpenAI's list of text parts). */
+export function messageText(content: unknown): string {
+	if (typeof content === 'string') return content;
+	if (Array.isArray(content)) return content.map((part) => (typeof part === 'string' ? part : String((part as { text?: unknown }).text ?? ''))).join('');
+	return content === undefined || content === null ? '' : JSON.stringify(content);
 }
 
 export interface ScriptedChatModel {
@@ -82,17 +96,19 @@ export async function startScriptedChatModel(options: ScriptedChatModelOptions):
 				return;
 			}
 			requests.push(body);
-			const toolAnswered = body.messages.some((m) => m.role === 'tool');
+			const toolAnswers = body.messages.filter((m) => m.role === 'tool').map((m) => messageText(m.content));
 			const offered = (body.tools ?? []).map((t) => t.function.name);
-			const tool = toolAnswered ? undefined : options.toolName(offered);
+			const step = options.script()[toolAnswers.length];
+			const tool = step?.toolName(offered);
 			let message: Record<string, unknown>;
 			let finish: string;
-			if (tool !== undefined) {
+			if (step !== undefined && tool !== undefined) {
 				const schema = body.tools?.find((t) => t.function.name === tool)?.function.parameters;
+				const args = step.toolArguments(schema, toolAnswers);
 				message = {
 					role: 'assistant',
 					content: null,
-					tool_calls: [{ id: 'call_e2e_1', type: 'function', function: { name: tool, arguments: JSON.stringify(options.toolArguments(schema)) } }],
+					tool_calls: [{ id: `call_e2e_${toolAnswers.length + 1}`, type: 'function', function: { name: tool, arguments: JSON.stringify(args) } }],
 				};
 				finish = 'tool_calls';
 			} else {

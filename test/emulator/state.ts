@@ -45,8 +45,8 @@ export function addMonths(date: string, months: number): string {
 }
 
 /**
- * The seed of the examples, the demo and `npm run emulator` (examples/assessments.csv was written
- * against it): 20 generated employments, then the PEOPLE_CASES. Appending the cases left the IDs
+ * The seed of the examples, the demo and `npm run emulator` (examples/probation-reviews.csv names
+ * its people): 20 generated employments, then the PEOPLE_CASES. Appending the cases left the IDs
  * and records of the first 20 exactly as they were.
  */
 export const PEOPLE_SEED = 20;
