@@ -17,7 +17,7 @@ withEmulator((e, c) => {
 	credentials = c;
 }, PEOPLE_SEED);
 
-const search = (filters: IDataObject, extra: INodeParameters = {}) => ({ resource: 'employee', operation: 'search', returnAll: true, filters, ...extra });
+const search = (filters: INodeParameters, extra: INodeParameters = {}): INodeParameters => ({ resource: 'employee', operation: 'search', returnAll: true, filters, ...extra });
 const employeeSearches = () => emulator.requests.filter((r) => r.path.endsWith('/employees/search'));
 
 describe('Employee → Search', () => {

@@ -2,7 +2,7 @@
  * Probation → Search when the app lacks the assessment field scope: Feishu does not refuse, it
  * leaves the assessment fields out. Through n8n-core's execution against the emulator.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Emulator, SeedData } from '../emulator';
 import { startEmulator } from '../emulator';
@@ -40,7 +40,7 @@ function credentialsOf(app: { appId: string; appSecret: string }): MemoryCredent
 	return helper;
 }
 
-const searchParams = (options: IDataObject = {}) => ({ resource: 'probation', operation: 'search', returnAll: true, options });
+const searchParams = (options: INodeParameters = {}): INodeParameters => ({ resource: 'probation', operation: 'search', returnAll: true, options });
 const hintsOf = (result: Awaited<ReturnType<typeof runFeishu>>) => result.run.data.resultData.runData['Feishu CoreHR']?.[0]?.hints ?? [];
 const searchAnswers = () => emulator.requests.filter((r) => r.path.endsWith('/probation/search')).map((r) => r.responseBody as { data: { items: IDataObject[] } });
 
