@@ -207,3 +207,20 @@ export function onRequest(
 		delete (log as { push?: unknown }).push;
 	};
 }
+
+/**
+ * Update version 2 by employee, reading the row as a sheet would give it: `key` (employee number,
+ * email or ID, as the mode says), `final` (empty: keep), `result` and `comment`.
+ */
+export function updateByEmployee(mode: 'employeeNumber' | 'email' | 'id', extra: INodeParameters = {}): INodeParameters {
+	return {
+		resource: 'probationAssessment',
+		operation: 'update',
+		assessmentBy: 'employee',
+		employee: { __rl: true, mode, value: '={{ $json.key }}' },
+		assessmentStatus: 'completed',
+		isFinalAssessment: '={{ $json.final }}',
+		additionalFields: { assessmentResult: '={{ $json.result }}', assessmentComment: '={{ $json.comment }}' },
+		...extra,
+	};
+}

@@ -9,6 +9,7 @@ import type { MemoryCredentialsHelper } from '../harness/n8nCore';
 import { CREDENTIAL_ID, MemoryCredentialsHelper as Helper, runFeishu } from '../harness/n8nCore';
 import { startEmulator } from '../emulator';
 import { leakedSecrets, secretsOf } from '../harness/secrets';
+import { updateByEmployee } from '../harness/updateRun';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;
@@ -42,18 +43,7 @@ const person = (employee_number: string, email_address: string, name: string, ex
 	...extra,
 });
 
-function byEmployee(mode: 'employeeNumber' | 'email' | 'id', extra: INodeParameters = {}): INodeParameters {
-	return {
-		resource: 'probationAssessment',
-		operation: 'update',
-		assessmentBy: 'employee',
-		employee: { __rl: true, mode, value: '={{ $json.key }}' },
-		assessmentStatus: 'completed',
-		isFinalAssessment: '={{ $json.final }}',
-		additionalFields: { assessmentComment: '={{ $json.comment }}' },
-		...extra,
-	};
-}
+const byEmployee = updateByEmployee;
 
 async function run(rows: IDataObject[], parameters: INodeParameters, opts: { continueOnFail?: boolean; with?: MemoryCredentialsHelper } = {}) {
 	const result = await runFeishu(opts.with ?? credentials, rows, parameters, { typeVersion: 2, continueOnFail: opts.continueOnFail ?? true });

@@ -10,7 +10,7 @@ import { EMAIL_AND_NAME_FIELDS, PEOPLE_CASES, PEOPLE_SEED, UNKNOWN_EMPLOYEE, gen
 import type { MemoryCredentialsHelper } from '../harness/n8nCore';
 import { listSearch, runFeishu } from '../harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../harness/secrets';
-import { withEmulator } from '../harness/updateRun';
+import { withEmulator, updateByEmployee } from '../harness/updateRun';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;
@@ -19,17 +19,7 @@ withEmulator((e, c) => {
 	credentials = c;
 }, PEOPLE_SEED);
 
-function byEmployee(mode: 'employeeNumber' | 'email' | 'id', extra: INodeParameters = {}): INodeParameters {
-	return {
-		resource: 'probationAssessment',
-		operation: 'update',
-		assessmentBy: 'employee',
-		employee: { __rl: true, mode, value: '={{ $json.key }}' },
-		assessmentStatus: 'completed',
-		additionalFields: { assessmentResult: '={{ $json.result }}', assessmentComment: '={{ $json.comment }}' },
-		...extra,
-	};
-}
+const byEmployee = updateByEmployee;
 
 async function run(rows: IDataObject[], parameters: INodeParameters) {
 	const result = await runFeishu(credentials, rows, parameters, { typeVersion: 2, continueOnFail: true });
