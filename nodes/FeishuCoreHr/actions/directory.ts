@@ -123,6 +123,9 @@ export class Directory {
 
 	private readonly probationLoads = new Map<string, Promise<ProbationFound[]>>();
 
+	/** The assessments of the probations read so far, so a write updates them in O(1). */
+	private readonly assessmentsById = new Map<string, AssessmentFound[]>();
+
 	/** Employee lookups whose employments' probations have not been asked for yet. */
 	private unfollowed: Array<{ idType: string; load: Promise<EmployeeFound[]> }> = [];
 
@@ -195,18 +198,24 @@ export class Directory {
 	 * Current Value" would send back a flag an earlier row changed, and a second "create it" row
 	 * would create again.
 	 */
-	async recordUpdate(assessmentId: string, isFinalAssessment: boolean): Promise<void> {
-		for (const load of this.probationLoads.values()) {
-			for (const probation of await load.catch(() => [] as ProbationFound[])) {
-				for (const a of probation.assessments ?? []) if (a.assessmentId === assessmentId) a.isFinalAssessment = isFinalAssessment;
-			}
-		}
+	recordUpdate(assessmentId: string, isFinalAssessment: boolean): void {
+		for (const a of this.assessmentsById.get(assessmentId) ?? []) a.isFinalAssessment = isFinalAssessment;
 	}
 
 	async recordCreated(idType: string, employmentId: string, created: AssessmentFound[]): Promise<void> {
 		const load = this.probationLoads.get(`${idType}|${employmentId}`);
 		const probations = load ? await load.catch(() => [] as ProbationFound[]) : [];
-		if (probations.length === 1) probations[0].assessments = [...(probations[0].assessments ?? []), ...created];
+		if (probations.length !== 1) return;
+		probations[0].assessments = [...(probations[0].assessments ?? []), ...created];
+		this.index(probations[0]);
+	}
+
+	/** Every assessment the run has read, by ID (one ID may be cached under two ID types of its employment). */
+	private index(probation: ProbationFound): void {
+		for (const a of probation.assessments ?? []) {
+			const known = this.assessmentsById.get(a.assessmentId) ?? [];
+			if (!known.includes(a)) this.assessmentsById.set(a.assessmentId, [...known, a]);
+		}
 	}
 
 	private async enqueue<T>(work: () => Promise<T>): Promise<T> {
@@ -244,6 +253,7 @@ export class Directory {
 		const byId = new Map<string, ProbationFound[]>();
 		for (const item of items) {
 			const found = toProbationFound(item);
+			this.index(found);
 			byId.set(found.employmentId, [...(byId.get(found.employmentId) ?? []), found]);
 		}
 		return byId;

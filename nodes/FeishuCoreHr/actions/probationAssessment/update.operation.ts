@@ -161,7 +161,7 @@ async function patch(
 	const write = { method: 'PATCH' as const, path: assessmentPath(assessmentId), body: toWireAssessment(input) };
 	const clientToken = run.clientToken(itemIndex, write);
 	const response = await run.client.request({ ...write, qs: { client_token: clientToken }, itemIndex });
-	await run.directory.recordUpdate(assessmentId, input.isFinalAssessment);
+	run.directory.recordUpdate(assessmentId, input.isFinalAssessment);
 	return { ...who, assessmentId, updated: true, ...input, clientToken, ...writeResult(response) };
 }
 
