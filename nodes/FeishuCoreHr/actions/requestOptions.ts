@@ -23,10 +23,27 @@ function maxRequestsPerMinuteProperty(kind: RequestKind): INodeProperties {
 	};
 }
 
+/**
+ * How many items the node has in flight at once when "Requests in Parallel" is not set, in every
+ * node version: results, their order and pairing are those of one at a time (see README,
+ * Performance, for the measurements behind the number).
+ */
+export const DEFAULT_REQUESTS_IN_PARALLEL = 4;
+const MAX_REQUESTS_IN_PARALLEL = 10;
+
 /** Options every operation offers for how requests are sent; read once per run. */
 export function requestOptionProperties(kind: RequestKind): INodeProperties[] {
 	return [
 		maxRequestsPerMinuteProperty(kind),
+		{
+			displayName: 'Requests in Parallel',
+			name: 'requestsInParallel',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_REQUESTS_IN_PARALLEL },
+			default: DEFAULT_REQUESTS_IN_PARALLEL,
+			description:
+				'How many items may wait for Feishu at once. Far from Feishu, one at a time cannot use the whole per-minute limit; the limit still applies to all of them together. Output order is the input\'s either way. 1 = one item after the other.',
+		},
 		{
 			displayName: 'Max Rate-Limit Wait (Seconds)',
 			name: 'maxRateLimitWaitSeconds',
@@ -99,4 +116,10 @@ export function transportSettings(options: IDataObject): TransportSettings {
 		maxRetries: Math.min(10, Math.floor(nonNegative(options.maxRetries, DEFAULT_SETTINGS.maxRetries))),
 		timeoutMs: Math.max(100, nonNegative(options.timeoutSeconds, DEFAULT_SETTINGS.timeoutMs / 1000) * 1000),
 	};
+}
+
+/** "Requests in Parallel" for this run: a whole number from 1 to 10, the default when not set. */
+export function requestsInParallel(options: IDataObject, _nodeVersion: number): number {
+	const n = nonNegative(options.requestsInParallel, DEFAULT_REQUESTS_IN_PARALLEL);
+	return Math.min(MAX_REQUESTS_IN_PARALLEL, Math.max(1, Math.floor(n)));
 }
