@@ -10,7 +10,7 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { TokenFailure } from '../../../credentials/FeishuCoreHrApi.credentials';
-import { FEISHU_CREDENTIAL_NAME, feishuBaseUrl, holdsTokenForCurrentApp } from '../../../credentials/FeishuCoreHrApi.credentials';
+import { FEISHU_CREDENTIAL_NAME, feishuBaseUrl, holdsTokenForCurrentApp, tokenOwner } from '../../../credentials/FeishuCoreHrApi.credentials';
 import type { FeishuFailure } from './errors';
 import { RATE_LIMIT_CODE, TOKEN_ERROR_CODES, describeFailure, readEnvelope, redact, violations } from './errors';
 import type { RequestKind } from './limits';
@@ -253,6 +253,22 @@ export class FeishuClient {
 		}
 		const node = this.ctx.getNode().credentials?.[FEISHU_CREDENTIAL_NAME];
 		const watch: ExchangeWatch = {};
+		// No token yet: n8n exchanges one inside this request; every other request waits until the
+		// token is there (not for this request's answer), or until this request failed without one.
+		let tokenReady: (() => void) | undefined;
+		if (!holdsTokenForCurrentApp(credentials)) {
+			const exchange = new Promise<void>((resolve) => (tokenReady = resolve));
+			this.exchange = exchange;
+			void exchange.then(() => {
+				if (this.exchange === exchange) this.exchange = undefined;
+			});
+			watch.onToken = (fresh) => {
+				// What n8n stores from preAuthentication a moment later; the waiting requests use it now.
+				credentials.tenantAccessToken = fresh;
+				credentials.tokenAppIdAndBaseUrl = tokenOwner(credentials);
+				tokenReady?.();
+			};
+		}
 		// Passing our copy lets n8n run preAuthentication when its token is empty and store the
 			// new token (it needs the credential's id for that), and lets us reuse that token after.
 			// Only credential fields go into it: n8n 1.x stores that whole object after an exchange.
@@ -274,15 +290,9 @@ export class FeishuClient {
 			// A failed token exchange is told apart from a failed request: only the latter may have landed.
 			(error: unknown): SendOutcome => (watch.failure ? { exchangeFailed: watch.failure } : { failed: error }),
 		);
-		// No token yet: n8n exchanges one inside this request; everyone else waits for it.
-		if (!holdsTokenForCurrentApp(credentials)) {
-			const exchange = outcome.then(() => undefined);
-			this.exchange = exchange;
-			void exchange.then(() => {
-				if (this.exchange === exchange) this.exchange = undefined;
-			});
-		}
-		return { ...(await outcome), token };
+		const settled = await outcome;
+		tokenReady?.();
+		return { ...settled, token };
 	}
 
 	/**
