@@ -7,7 +7,7 @@ import { InvalidInputError } from '../helpers/parse';
 import { FeishuClient } from '../transport';
 import { Directory, LookupError } from './directory';
 import { fetchGradeOptions } from './gradeOptions';
-import { operations } from './operations';
+import { operations } from './resources';
 import { transportSettings } from './requestOptions';
 import type { RunContext } from './types';
 
