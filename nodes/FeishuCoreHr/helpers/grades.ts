@@ -1,12 +1,5 @@
 import type { Choice } from './parse';
 
-export const GRADE_FIELD_QUERY = {
-	object_api_name: 'probation_management',
-	custom_api_name: 'final_assessment_grade',
-} as const;
-
-export const GRADE_FIELD_PATH = '/open-apis/corehr/v1/custom_fields/get_by_param';
-
 export interface GradeOption extends Choice {
 	description: string;
 }

@@ -14,6 +14,7 @@ import {
 	parseNumber,
 	parseText,
 } from '../../helpers/parse';
+import type { AssessmentData } from '../../transport/endpoints';
 
 /**
  * One assessment's fields, shared by Update and Create: the editor's parameters, the labels
@@ -211,15 +212,9 @@ export const OUTPUT_RENAMES: Readonly<Record<string, string>> = {
 };
 
 /** Feishu's wire body for one assessment; only fields the user gave are sent. */
-export interface WireAssessment extends IDataObject {
-	assessment_status: AssessmentStatus;
-	is_final_asssessment: boolean;
-}
-
-export function toWireAssessment(input: AssessmentInput): WireAssessment {
-	const wire: WireAssessment = {
+export function toWireAssessment(input: AssessmentInput): AssessmentData {
+	const wire: AssessmentData = {
 		assessment_status: input.assessmentStatus,
-		// Three "s": Feishu's API, docs and SDKs all spell the key this way; the two-s key is ignored.
 		is_final_asssessment: input.isFinalAssessment,
 	};
 	if (input.assessmentResult !== undefined) wire.assessment_result = input.assessmentResult;
