@@ -5,7 +5,7 @@ import { FEISHU_CREDENTIAL_NAME } from '../../credentials/FeishuCoreHrApi.creden
 import { properties } from './actions/resources';
 import { router } from './actions/router';
 import { searchAssessments, searchEmployees } from './methods/listSearch';
-import { getAssessmentGrades } from './methods/loadOptions';
+import { getAssessmentGrades } from './actions/grades';
 
 export class FeishuCoreHr implements INodeType {
 	description: INodeTypeDescription = {

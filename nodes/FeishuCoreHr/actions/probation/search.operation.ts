@@ -5,7 +5,8 @@ import { ASSESSMENT_RESULTS, PROBATION_STATUSES, toOptions } from '../../helpers
 import { toOutput } from '../../helpers/output';
 import { InvalidInputError, isBlank, parseBoolean, parseChoice, parseDate } from '../../helpers/parse';
 import { DEFAULT_DEPARTMENT_ID_TYPE, DEFAULT_USER_ID_TYPE, departmentIdTypeOption, parseIdOfType, userIdTypeOption } from '../idTypes';
-import { OUTPUT_RENAMES, resolveGrade } from '../probationAssessment/fields';
+import { resolveGrade } from '../grades';
+import { OUTPUT_RENAMES } from '../probationAssessment/fields';
 import { resultLimit, returnAllProperties, searchPages } from '../paging';
 import { readOptionsProperty } from '../requestOptions';
 import type { ProbationSearchData, ProbationSearchDateRange } from '../../transport/endpoints';
