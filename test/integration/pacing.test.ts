@@ -4,7 +4,7 @@
  * minutes of pacing are checked by counting, in well under a second of real time.
  */
 import type { Clock } from '../../nodes/FeishuCoreHr/transport/pacer';
-import { transportSettings } from '../../nodes/FeishuCoreHr/actions/requestOptions';
+import { transportSettings } from '../../nodes/FeishuCoreHr/actions/transportSettings';
 import { FEISHU_LIMITS, FeishuClient } from '../../nodes/FeishuCoreHr/transport';
 import { GRADE_FIELD, customFields } from '../../nodes/FeishuCoreHr/transport/endpoints';
 import type { Emulator } from '../emulator';

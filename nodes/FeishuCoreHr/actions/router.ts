@@ -7,7 +7,7 @@ import { FeishuClient } from '../transport';
 import { Directory, LookupError } from './directory';
 import { gradesOfRun } from './grades';
 import { operations } from './resources';
-import { transportSettings } from './requestOptions';
+import { transportSettings } from './transportSettings';
 import type { RunContext } from './types';
 
 function itemLabel(itemIndex: number): string {
