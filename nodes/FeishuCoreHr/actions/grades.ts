@@ -5,7 +5,7 @@
  */
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import type { Choice } from '../helpers/parse';
+import type { Choice } from '../helpers/choices';
 import { InvalidInputError, describeChoices, parseText } from '../helpers/parse';
 import { DEFAULT_SETTINGS, FeishuClient } from '../transport';
 import type { EnumFieldOption } from '../transport/endpoints';
