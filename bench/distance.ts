@@ -34,6 +34,8 @@ export interface DistanceResult extends DistanceCase {
 	connections: number;
 	tokenExchanges: number;
 	firstAnswerMs: number;
+	/** The share of the limit used once under way (independent of the sheet's length; see distanceChild.ts). */
+	steadyUtilisation: number;
 }
 
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
@@ -70,7 +72,7 @@ export async function distanceRuns(cases: DistanceCase[]): Promise<DistanceResul
 			line(
 				`RTT ${r.rttMs} ms, ${r.inParallel} in parallel`,
 				`utilisation ${fixed(r.utilisation, 3)}`,
-				`${seconds(r.elapsedMs)} of ideal ${seconds(r.idealMs)}, ${fixed(perUpdate, 0)} ms/update, 429 ${r.rateLimited}, failed ${r.failed}, not once ${r.notOnce}, TLS connections ${r.connections}, token exchanges ${r.tokenExchanges}`,
+				`steady ${fixed(r.steadyUtilisation, 3)}, ${seconds(r.elapsedMs)} of ideal ${seconds(r.idealMs)}, ${fixed(perUpdate, 0)} ms/update, 429 ${r.rateLimited}, failed ${r.failed}, not once ${r.notOnce}, TLS connections ${r.connections}, token exchanges ${r.tokenExchanges}`,
 			);
 		}
 	} finally {

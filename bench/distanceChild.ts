@@ -11,6 +11,16 @@ import { benchEmulator, failedItems, rows, updateParameters } from './common';
 import type { DistanceCase, DistanceResult } from './distance';
 import { idealMs } from './throughput';
 
+/**
+ * The share of the limit used once the run is under way, whatever the sheet's length: at full use
+ * each write goes exactly one window after the write `limit` places before it.
+ */
+function steady(times: number[], limit: number, windowMs: number): number {
+	const gaps: number[] = [];
+	for (let k = limit; k < times.length; k++) gaps.push(times[k] - times[k - limit]);
+	return gaps.length === 0 ? NaN : windowMs / (gaps.reduce((a, b) => a + b, 0) / gaps.length);
+}
+
 async function main(): Promise<void> {
 	const c = JSON.parse(process.argv[2] ?? '{}') as DistanceCase;
 	const certPath = process.env.NODE_EXTRA_CA_CERTS;
@@ -43,6 +53,7 @@ async function main(): Promise<void> {
 			connections: front.connections,
 			tokenExchanges: emulator.tokenExchanges,
 			firstAnswerMs: patches.length > 0 ? patches[0].time - started : NaN,
+			steadyUtilisation: steady(patches.filter((p) => p.status === 200).map((p) => p.time), c.limit, c.windowMs),
 		};
 		console.log(`RESULT ${JSON.stringify(out)}`);
 	} finally {
