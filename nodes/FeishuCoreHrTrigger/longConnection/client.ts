@@ -26,6 +26,7 @@ const HANDSHAKE_TIMEOUT_MS = 15_000;
 const CLOSE_WAIT_MS = 5_000;
 /** A connection silent this much longer than two ping intervals is taken as dead (a half-open TCP). */
 const SILENCE_GRACE_MS = 10_000;
+const MAX_PING_WAIT_MS = 3_600_000;
 
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder();
@@ -220,7 +221,9 @@ export class LongConnectionClient {
 				method: FRAME_METHOD.control,
 				headers: [{ key: 'type', value: 'ping' }],
 			});
-			await this.pause(this.config.pingIntervalMs, () => connection.isClosed);
+			// Measured against the current interval, so a pong's new PingInterval counts at once.
+			const sentAt = Date.now();
+			await this.pause(MAX_PING_WAIT_MS, () => connection.isClosed || Date.now() - sentAt >= this.config.pingIntervalMs);
 		}
 	}
 
