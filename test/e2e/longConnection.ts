@@ -1,0 +1,238 @@
+/**
+ * End-to-end: the Feishu CoreHR Trigger in Persistent-connection mode inside a real `n8n start`,
+ * against the emulator's long-connection endpoint and socket on loopback.
+ *
+ *   npm run build && npx tsx test/e2e/longConnection.ts      (N8N_E2E_VERSIONS=2.41.0,1.123.0)
+ *
+ * n8n 2.x (Node 24, global WebSocket):
+ *   activate      the workflow is activated through n8n's REST API (as the editor does); the
+ *                 emulator sees one connection
+ *   event         an event pushed by the emulator → one successful execution holding it; ack 200
+ *   duplicate     the same event_id redelivered → acknowledged, no second execution
+ *   drop          the emulator cuts the socket → the trigger reconnects; the next event → one execution
+ *   deactivate    deactivating leaves no socket in the emulator
+ * n8n 1.x on Node 20 (no global WebSocket):
+ *   activation    refused with the plain "needs Node.js 22" message; Feishu never asked
+ * Ends with `long connection e2e: N passed, M failed`; exit code 1 when anything failed.
+ */
+import * as path from 'node:path';
+
+import { PEOPLE_SEED, startEmulator } from '../../dev/emulator';
+import type { Emulator } from '../../dev/emulator';
+import { CUSTOM_TYPE_PREFIX, emulatorCredential } from '../../dev/n8n/examples';
+import { buildWorkflow, ensureN8n, N8nInstance, n8nVersionsUnderTest, REPO_ROOT } from '../../dev/n8n/runner';
+import type { JsonObject, N8nServer } from '../../dev/n8n/runner';
+
+const WORKFLOW_ID = 'lcTrigger1';
+const OWNER = { email: 'e2e@example.com', firstName: 'E2e', lastName: 'Owner', password: 'FeishuE2e2025x' };
+const CREDENTIAL = { id: 'lcCred1', name: 'Feishu (emulator, persistent connection)' };
+const WAIT_MS = 60_000;
+
+const results: Array<{ name: string; passed: boolean }> = [];
+
+function check(cond: boolean, what: string, detail?: unknown): void {
+	results.push({ name: what, passed: cond });
+	console.log(`      ${cond ? 'ok  ' : 'FAIL'} ${what}${cond || detail === undefined ? '' : `\n        ${JSON.stringify(detail)}`}`);
+}
+
+/** Polls `probe` until it returns something other than undefined (or the deadline passes). */
+async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = WAIT_MS): Promise<T> {
+	const deadline = Date.now() + ms;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 200));
+	}
+}
+
+async function freePort(): Promise<number> {
+	const net = await import('node:net');
+	return await new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.once('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const port = (srv.address() as { port: number }).port;
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+class Rest {
+	constructor(
+		readonly url: string,
+		private cookie = '',
+	) {}
+
+	async setUpOwner(): Promise<void> {
+		const res = await fetch(`${this.url}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify(OWNER),
+		});
+		const match = /n8n-auth=[^;]+/.exec(res.headers.get('set-cookie') ?? '');
+		if (!res.ok || !match) throw new Error(`owner setup failed: HTTP ${res.status} ${await res.text()}`);
+		this.cookie = match[0];
+	}
+
+	async call(method: string, pathname: string, body?: unknown): Promise<{ status: number; json: JsonObject }> {
+		const res = await fetch(`${this.url}/rest${pathname}`, {
+			method,
+			headers: { cookie: this.cookie, 'Content-Type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await res.text();
+		let json: JsonObject = {};
+		try {
+			json = JSON.parse(text) as JsonObject;
+		} catch {
+			json = { text };
+		}
+		return { status: res.status, json };
+	}
+
+	async activate(id: string): Promise<{ status: number; json: JsonObject }> {
+		const wf = await this.call('GET', `/workflows/${id}`);
+		const versionId = (wf.json.data as JsonObject | undefined)?.versionId;
+		return await this.call('POST', `/workflows/${id}/activate`, { versionId });
+	}
+
+	async executions(workflowId: string): Promise<JsonObject[]> {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const { json } = await this.call('GET', `/executions?filter=${filter}`);
+		const data = json.data as JsonObject | undefined;
+		const list = (data?.results ?? json.data) as unknown;
+		return Array.isArray(list) ? (list as JsonObject[]) : [];
+	}
+
+	async execution(id: string): Promise<string> {
+		return JSON.stringify((await this.call('GET', `/executions/${id}`)).json);
+	}
+}
+
+function envelope(emulator: Emulator, eventId: string, employmentId: string): JsonObject {
+	return {
+		schema: '2.0',
+		header: {
+			event_id: eventId,
+			event_type: 'corehr.probation.updated_v2',
+			create_time: String(Date.now()),
+			token: '',
+			app_id: emulator.defaultApp.appId,
+			tenant_key: 'tenant-e2e',
+		},
+		event: { employment_id: employmentId, probation_status: 'waiting', actual_probation_end_date: '2026-12-31' },
+	};
+}
+
+async function withN8n(
+	version: string,
+	body: (ctx: { emulator: Emulator; rest: Rest; server: N8nServer; instance: N8nInstance }) => Promise<void>,
+): Promise<void> {
+	const emulator = await startEmulator({ seed: PEOPLE_SEED });
+	// Heal drops in about a second instead of Feishu's 0–30 s.
+	emulator.longConnection.setClientConfig({ ReconnectNonce: 0, ReconnectInterval: 1 });
+	const instance = new N8nInstance(ensureN8n(version), { extensionPackages: [REPO_ROOT] });
+	let server: N8nServer | undefined;
+	try {
+		await instance.importCredentials([emulatorCredential(emulator.url, emulator.defaultApp, CREDENTIAL)]);
+		await instance.importWorkflows([
+			buildWorkflow({
+				id: WORKFLOW_ID,
+				name: 'Probation trigger (persistent connection)',
+				nodes: [
+					{
+						name: 'Feishu CoreHR Trigger',
+						type: `${CUSTOM_TYPE_PREFIX}feishuCoreHrTrigger`,
+						typeVersion: 1,
+						parameters: { mode: 'persistentConnection', probationStatuses: [], enrich: true },
+						credentials: { feishuCoreHrApi: CREDENTIAL },
+					},
+					{ name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1 },
+				],
+			}),
+		]);
+		server = await instance.start({ port: await freePort(), logFile: path.join(instance.rootDir, 'n8n.log') });
+		await server.waitUntilReady();
+		const rest = new Rest(server.url);
+		await rest.setUpOwner();
+		await body({ emulator, rest, server, instance });
+	} finally {
+		await server?.stop();
+		await emulator.close();
+		instance.cleanup();
+	}
+}
+
+async function n8n2(version: string): Promise<void> {
+	await withN8n(version, async ({ emulator, rest }) => {
+		const lc = emulator.longConnection;
+		const [employmentId] = [...emulator.probations.keys()];
+
+		const activated = await rest.activate(WORKFLOW_ID);
+		check(activated.status === 200, 'activation through the REST API succeeds', activated.json);
+		await eventually('a connection', () => (lc.connections().length === 1 ? true : undefined));
+		check(lc.endpointCalls.length === 1 && lc.endpointCalls[0].code === 0, 'one endpoint call with the right credentials', lc.endpointCalls);
+
+		const first = lc.push(envelope(emulator, 'ev-e2e-1', employmentId));
+		const ack1 = await eventually('the ack of event 1', () => lc.acks.find((a) => a.messageId === first.messageId));
+		check(ack1.code === 200, 'event 1 acknowledged with code 200', ack1);
+		const runs1 = await eventually('one execution', async () => {
+			const list = await rest.executions(WORKFLOW_ID);
+			return list.length >= 1 && list.every((e) => e.status === 'success') ? list : undefined;
+		});
+		check(runs1.length === 1, 'event 1 → exactly one successful execution', runs1);
+		const data1 = await rest.execution(String(runs1[0].id));
+		check(data1.includes('ev-e2e-1') && data1.includes(employmentId), "the execution holds the event and the probation's employment", data1.slice(0, 400));
+
+		const again = lc.redeliver(first.messageId);
+		const ackAgain = await eventually('the ack of the redelivery', () => lc.acks.find((a) => a.messageId === again.messageId));
+		check(ackAgain.code === 200, 'the redelivered event is acknowledged', ackAgain);
+
+		lc.drop({ how: 'terminate' });
+		await eventually('the reconnection', () => {
+			const open = lc.connections();
+			return open.length === 1 && lc.endpointCalls.length === 2 ? open : undefined;
+		});
+		check(true, 'after a drop the trigger reconnects with a fresh endpoint call');
+		const second = lc.push(envelope(emulator, 'ev-e2e-2', employmentId));
+		await eventually('the ack of event 2', () => lc.acks.find((a) => a.messageId === second.messageId));
+		const runs2 = await eventually('a second execution', async () => {
+			const list = await rest.executions(WORKFLOW_ID);
+			return list.length >= 2 && list.every((e) => e.status === 'success') ? list : undefined;
+		});
+		check(runs2.length === 2, 'event 2 after the drop → one more execution; the duplicate started none', runs2.length);
+
+		const deactivated = await rest.call('POST', `/workflows/${WORKFLOW_ID}/deactivate`, {});
+		check(deactivated.status === 200, 'deactivation through the REST API succeeds', deactivated.json);
+		await eventually('no connection', () => (lc.connections().length === 0 ? true : undefined), 15_000);
+		check(lc.connections().length === 0, 'after deactivation the emulator holds no socket');
+	});
+}
+
+async function n8n1(version: string): Promise<void> {
+	await withN8n(version, async ({ emulator, rest }) => {
+		const activated = await rest.activate(WORKFLOW_ID);
+		const text = JSON.stringify(activated.json);
+		check(activated.status >= 400, 'activation is refused', activated);
+		check(/Persistent connection needs Node\.js 22 or newer/.test(text) && text.includes('use Webhook mode or upgrade n8n'), 'with the plain Node.js 22 message', text);
+		check(emulator.longConnection.endpointCalls.length === 0, 'Feishu is not asked for a connection', emulator.longConnection.endpointCalls);
+		check(!text.includes(emulator.defaultApp.appSecret), 'the answer holds no secret');
+	});
+}
+
+async function main(): Promise<void> {
+	for (const version of n8nVersionsUnderTest()) {
+		console.log(`\n== n8n ${version}: Feishu CoreHR Trigger, persistent connection`);
+		try {
+			await (Number(version.split('.')[0]) >= 2 ? n8n2(version) : n8n1(version));
+		} catch (error) {
+			check(false, `n8n ${version} threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		}
+	}
+	const failed = results.filter((r) => !r.passed).length;
+	console.log(`\nlong connection e2e: ${results.length - failed} passed, ${failed} failed`);
+	process.exitCode = failed > 0 ? 1 : 0;
+}
+
+void main();
