@@ -91,10 +91,19 @@ class Rest {
 		return { status: res.status, json };
 	}
 
-	async activate(id: string): Promise<{ status: number; json: JsonObject }> {
+	/**
+	 * Activates as the editor does: publishes the saved version (POST …/activate).
+	 */
+	async activate(id: string, major: number): Promise<{ status: number; json: JsonObject }> {
 		const wf = await this.call('GET', `/workflows/${id}`);
 		const versionId = (wf.json.data as JsonObject | undefined)?.versionId;
-		return await this.call('POST', `/workflows/${id}/activate`, { versionId });
+		if (major >= 2) return await this.call('POST', `/workflows/${id}/activate`, { versionId });
+		// 1.x activates a version from the workflow's history, which a CLI import does not write:
+		// save once from the editor's side first.
+		const name = (wf.json.data as JsonObject | undefined)?.name;
+		const saved = await this.call('PATCH', `/workflows/${id}`, { name: `${String(name)} (saved)`, versionId });
+		const savedVersion = (saved.json.data as JsonObject | undefined)?.versionId;
+		return await this.call('POST', `/workflows/${id}/activate`, { versionId: savedVersion });
 	}
 
 	async executions(workflowId: string): Promise<JsonObject[]> {
@@ -169,7 +178,7 @@ async function n8n2(version: string): Promise<void> {
 		const lc = emulator.longConnection;
 		const [employmentId] = [...emulator.probations.keys()];
 
-		const activated = await rest.activate(WORKFLOW_ID);
+		const activated = await rest.activate(WORKFLOW_ID, 2);
 		check(activated.status === 200, 'activation through the REST API succeeds', activated.json);
 		await eventually('a connection', () => (lc.connections().length === 1 ? true : undefined));
 		check(lc.endpointCalls.length === 1 && lc.endpointCalls[0].code === 0, 'one endpoint call with the right credentials', lc.endpointCalls);
@@ -212,9 +221,10 @@ async function n8n2(version: string): Promise<void> {
 
 async function n8n1(version: string): Promise<void> {
 	await withN8n(version, async ({ emulator, rest }) => {
-		const activated = await rest.activate(WORKFLOW_ID);
+		const activated = await rest.activate(WORKFLOW_ID, 1);
 		const text = JSON.stringify(activated.json);
 		check(activated.status >= 400, 'activation is refused', activated);
+		console.log(`      n8n answered HTTP ${activated.status}: ${String(activated.json.message ?? text)}`);
 		check(/Persistent connection needs Node\.js 22 or newer/.test(text) && text.includes('use Webhook mode or upgrade n8n'), 'with the plain Node.js 22 message', text);
 		check(emulator.longConnection.endpointCalls.length === 0, 'Feishu is not asked for a connection', emulator.longConnection.endpointCalls);
 		check(!text.includes(emulator.defaultApp.appSecret), 'the answer holds no secret');
