@@ -115,6 +115,10 @@ describe('the endpoint answer', () => {
 		expect(interpretEndpointAnswer(404, 'not found')).toMatchObject({ ok: false, retryable: false, message: expect.stringMatching(/HTTP 404 .*domain/) });
 		expect(interpretEndpointAnswer(502, '<html>')).toMatchObject({ ok: false, retryable: true });
 		expect(interpretEndpointAnswer(200, { code: 0, data: { URL: 'http://x' } })).toMatchObject({ ok: false, retryable: true });
+		expect(interpretEndpointAnswer(200, { code: 0, data: { URL: 'wss://[bad' } })).toMatchObject({
+			ok: false,
+			message: 'Feishu answered without a usable connection URL',
+		});
 	});
 
 	it('scrubs the secret from any text', () => {

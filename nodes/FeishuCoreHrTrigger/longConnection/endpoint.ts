@@ -69,11 +69,17 @@ export function interpretEndpointAnswer(statusCode: number, body: unknown): Endp
 	}
 	const data = answer?.data;
 	const url = typeof data === 'object' && data !== null ? (data as Record<string, unknown>).URL : undefined;
-	if (typeof url !== 'string' || !/^wss?:\/\//i.test(url)) {
-		return { ok: false, retryable: true, message: 'Feishu answered without a connection URL' };
+	let parsed: URL | undefined;
+	try {
+		parsed = typeof url === 'string' ? new URL(url) : undefined;
+	} catch {
+		parsed = undefined;
+	}
+	if (typeof url !== 'string' || parsed === undefined || !/^wss?:$/i.test(parsed.protocol)) {
+		return { ok: false, retryable: true, message: 'Feishu answered without a usable connection URL' };
 	}
 	// Pings name the service the URL was issued for.
-	const serviceId = Number(new URL(url).searchParams.get('service_id') ?? '0');
+	const serviceId = Number(parsed.searchParams.get('service_id') ?? '0');
 	return {
 		ok: true,
 		url,
