@@ -264,6 +264,27 @@ describe('persistent connection', () => {
 		expect(error.message).toMatch(/Feishu is busy \(code 1000040343: internal\) \(tried 3 times\)$/);
 	});
 
+	it('emulator: a socket URL opens once, and only as the endpoint issued it', async () => {
+		const res = await fetch(`${emulator.url}/callback/ws/endpoint`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', locale: 'zh' },
+			body: JSON.stringify({ AppID: emulator.defaultApp.appId, AppSecret: emulator.defaultApp.appSecret }),
+		});
+		const url = ((await res.json()) as { data: { URL: string } }).data.URL;
+		const opens = async (u: string): Promise<boolean> =>
+			await new Promise<boolean>((resolve) => {
+				const ws = new WsWebSocket(u);
+				ws.on('open', () => {
+					ws.close();
+					resolve(true);
+				});
+				ws.on('error', () => resolve(false));
+			});
+		expect(await opens(url.replace(/ticket=[^&]+/, 'ticket=forged'))).toBe(false);
+		expect(await opens(url)).toBe(true);
+		expect(await opens(url)).toBe(false);
+	});
+
 	it('says plainly that Node.js 22 is needed when there is no global WebSocket, before any request', async () => {
 		globals.WebSocket = undefined;
 		try {
