@@ -3,6 +3,7 @@
  * httpRequest. Node 22+ has a global WebSocket; on Node 20 the `ws` package stands in for it here
  * (the node itself only ever uses the global).
  */
+import { createHook } from 'async_hooks';
 import type { IDataObject, IHttpRequestOptions, Logger } from 'n8n-workflow';
 import { WebSocket as WsWebSocket } from 'ws';
 
@@ -28,8 +29,44 @@ const logger: Logger = {
 	debug: (m) => logs.push(`debug ${m}`),
 };
 
-/** Timers alive right now (n8n's sleep uses real ones). */
-const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+/**
+ * Watches the timers the long-connection code starts (through n8n's sleep) from now on: how many
+ * it started and how many are still pending. Other timers in the process (the emulator's, HTTP
+ * keep-alive) are not counted, so the test cannot pass or fail because of them.
+ */
+function watchOurTimers() {
+	const pending = new Set<number>();
+	let started = 0;
+	const hook = createHook({
+		init(id, type) {
+			if (type !== 'Timeout') return;
+			const limit = Error.stackTraceLimit;
+			Error.stackTraceLimit = 50;
+			const stack = new Error().stack ?? '';
+			Error.stackTraceLimit = limit;
+			if (!stack.includes('FeishuCoreHrTrigger/longConnection')) return;
+			started++;
+			pending.add(id);
+		},
+		// A timer that fired is done once its callback ran ('after' comes at once; 'destroy' later).
+		after(id) {
+			pending.delete(id);
+		},
+		destroy(id) {
+			pending.delete(id);
+		},
+	});
+	hook.enable();
+	return {
+		get started() {
+			return started;
+		},
+		get pending() {
+			return pending.size;
+		},
+		stop: () => hook.disable(),
+	};
+}
 
 beforeAll(async () => {
 	globals.WebSocket = nativeWebSocket ?? WsWebSocket;
@@ -203,27 +240,37 @@ describe('persistent connection', () => {
 	});
 
 	it('close() leaves no socket in the emulator and no timer behind', async () => {
-		const baseline = timers();
-		const lc = emulator.longConnection;
-		const connection = await connect(inbox().onEvent);
-		await lc.waitForPings(1);
-		await connection.close();
-		await lc.waitForConnections(0);
-		expect(timers()).toBe(baseline);
-		await connection.close(); // a second close is harmless
-		expect(lc.connections()).toEqual([]);
+		const timers = watchOurTimers();
+		try {
+			const lc = emulator.longConnection;
+			const connection = await connect(inbox().onEvent);
+			await lc.waitForPings(1);
+			expect(timers.pending).toBeGreaterThan(0); // the ping loop waits
+			await connection.close();
+			await lc.waitForConnections(0);
+			expect(timers.pending).toBe(0);
+			await connection.close(); // a second close is harmless
+			expect(lc.connections()).toEqual([]);
+		} finally {
+			timers.stop();
+		}
 	});
 
 	it('close() during a reconnect wait stops the wait and opens nothing more', async () => {
-		const baseline = timers();
-		const lc = emulator.longConnection;
-		lc.setClientConfig({ ReconnectNonce: 600, ReconnectInterval: 600 });
-		const connection = await connect(inbox().onEvent);
-		lc.drop();
-		await lc.waitForConnections(0);
-		await connection.close();
-		expect(timers()).toBe(baseline);
-		expect(lc.endpointCalls).toHaveLength(1);
+		const timers = watchOurTimers();
+		try {
+			const lc = emulator.longConnection;
+			lc.setClientConfig({ ReconnectNonce: 600, ReconnectInterval: 600 });
+			const connection = await connect(inbox().onEvent);
+			lc.drop();
+			await lc.waitForConnections(0);
+			await connection.close();
+			expect(timers.started).toBeGreaterThan(0);
+			expect(timers.pending).toBe(0);
+			expect(lc.endpointCalls).toHaveLength(1);
+		} finally {
+			timers.stop();
+		}
 	});
 
 	it('fails activation on a wrong App Secret with a plain message that does not contain it', async () => {
