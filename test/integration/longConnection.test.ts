@@ -30,15 +30,16 @@ const logger: Logger = {
 };
 
 /**
- * Watches the timers the long-connection code starts (through n8n's sleep) from now on: how many
- * it started and how many are still pending. Other timers in the process (the emulator's, HTTP
- * keep-alive) are not counted, so the test cannot pass or fail because of them.
+ * Watches the timers the long-connection code causes from now on (its own waits through n8n's
+ * sleep, and whatever the socket starts for it): how many started, and how many are still pending
+ * and would keep the process alive (unref'd ones, like undici's shared connect timer, do not).
+ * Timers the rest of the process starts (the emulator's, HTTP keep-alive) are not counted.
  */
 function watchOurTimers() {
-	const pending = new Set<number>();
+	const live = new Map<number, { hasRef(): boolean }>();
 	let started = 0;
 	const hook = createHook({
-		init(id, type) {
+		init(id, type, _trigger, resource) {
 			if (type !== 'Timeout') return;
 			const limit = Error.stackTraceLimit;
 			Error.stackTraceLimit = 50;
@@ -46,14 +47,14 @@ function watchOurTimers() {
 			Error.stackTraceLimit = limit;
 			if (!stack.includes('FeishuCoreHrTrigger/longConnection')) return;
 			started++;
-			pending.add(id);
+			live.set(id, resource as { hasRef(): boolean });
 		},
 		// A timer that fired is done once its callback ran ('after' comes at once; 'destroy' later).
 		after(id) {
-			pending.delete(id);
+			live.delete(id);
 		},
 		destroy(id) {
-			pending.delete(id);
+			live.delete(id);
 		},
 	});
 	hook.enable();
@@ -62,7 +63,7 @@ function watchOurTimers() {
 			return started;
 		},
 		get pending() {
-			return pending.size;
+			return [...live.values()].filter((t) => t.hasRef()).length;
 		},
 		stop: () => hook.disable(),
 	};
