@@ -11,6 +11,7 @@ import type {
 
 import type { TenantTokenAnswer } from '../nodes/FeishuCoreHr/transport/endpoints';
 import { TENANT_EXCHANGE, tenantTokenRequestBody } from '../nodes/FeishuCoreHr/transport/endpoints';
+import { RATE_LIMIT_CODE } from '../nodes/FeishuCoreHr/transport/errors';
 
 /** Base URL of each public Open Platform; an app made on one does not work on the other. */
 export const FEISHU_DOMAINS = {
@@ -21,7 +22,6 @@ export const FEISHU_DOMAINS = {
 export const FEISHU_CREDENTIAL_NAME = 'feishuCoreHrApi';
 /** Bounds the exchange where nothing else does (the Test button); the node applies its own Timeout. */
 export const TOKEN_TIMEOUT_MS = 30_000;
-const RATE_LIMIT_CODE = 99991400;
 
 // ---- Reading the credential: one way for the Test button, the token exchange and every request.
 
