@@ -7,11 +7,11 @@ import { createHook } from 'async_hooks';
 import type { IDataObject, IHttpRequestOptions, Logger } from 'n8n-workflow';
 import { WebSocket as WsWebSocket } from 'ws';
 
-import { startEmulator } from '../../dev/emulator';
 import type { Emulator } from '../../dev/emulator';
-import { executeContext, MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { executeContext } from '../../dev/harness/n8nCore';
 import { leakedSecrets } from '../../dev/harness/secrets';
 import { NO_WEBSOCKET_MESSAGE, openLongConnection } from '../../nodes/FeishuCoreHrTrigger/longConnection';
+import { withEmulator } from '../helpers/emulatorFixture';
 
 type Global = { WebSocket?: unknown };
 const globals = globalThis as Global;
@@ -69,11 +69,15 @@ function watchOurTimers() {
 	};
 }
 
-beforeAll(async () => {
-	globals.WebSocket = nativeWebSocket ?? WsWebSocket;
-	emulator = await startEmulator();
-	const context = executeContext(new MemoryCredentialsHelper());
+withEmulator((e, credentials) => {
+	emulator = e;
+	// n8n-core's own httpRequest, as the trigger hands it over.
+	const context = executeContext(credentials);
 	httpRequest = context.helpers.httpRequest.bind(context) as typeof httpRequest;
+});
+
+beforeAll(() => {
+	globals.WebSocket = nativeWebSocket ?? WsWebSocket;
 });
 
 afterEach(async () => {
@@ -81,11 +85,9 @@ afterEach(async () => {
 	await emulator.longConnection.waitForConnections(0);
 	expect(leakedSecrets(logs, [emulator.defaultApp.appSecret])).toEqual([]);
 	logs.length = 0;
-	emulator.reset();
 });
 
-afterAll(async () => {
-	await emulator.close();
+afterAll(() => {
 	globals.WebSocket = nativeWebSocket;
 });
 
