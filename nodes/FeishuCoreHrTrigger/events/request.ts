@@ -63,8 +63,8 @@ function parseJson(text: string): unknown {
  *
  * With an Encrypt Key, Feishu encrypts every body (the URL check too) and signs events: a plain
  * body then is refused (it could only be a downgrade), and an event needs a valid, fresh signature.
- * A URL check needs no signature (Feishu's own SDK answers it before checking one) but must
- * decrypt with the key — which only Feishu and the app hold — and carry the Verification Token.
+ * A URL check needs no signature (Feishu's own SDK answers it before checking one); it must
+ * decrypt with the key or, when plain, carry the Verification Token.
  */
 export function verifyRequest(request: IncomingRequest, secrets: EventSecrets, nowMs: number): RequestVerdict {
 	const { encryptKey, verificationToken } = secrets;
@@ -77,7 +77,10 @@ export function verifyRequest(request: IncomingRequest, secrets: EventSecrets, n
 
 	let payload: unknown = outer;
 	const encrypted = typeof outer.encrypt === 'string';
-	if (encryptKey) {
+	// A plain URL check with the right token is answered even when a key is set: the console may
+	// check the URL before the key is saved there, and answering a check starts nothing.
+	const plainUrlCheck = !encrypted && outer.type === 'url_verification' && verificationToken !== '';
+	if (encryptKey && !plainUrlCheck) {
 		if (!encrypted) return { kind: 'rejected', reason: 'the body is not encrypted, but an Encrypt Key is set' };
 		try {
 			payload = parseJson(decryptEvent(encryptKey, outer.encrypt as string));
@@ -85,7 +88,7 @@ export function verifyRequest(request: IncomingRequest, secrets: EventSecrets, n
 			return { kind: 'rejected', reason: (error as Error).message };
 		}
 		if (!isObject(payload)) return { kind: 'rejected', reason: 'the decrypted body is not a JSON object' };
-	} else if (encrypted) {
+	} else if (encrypted && !encryptKey) {
 		return { kind: 'rejected', reason: 'the body is encrypted, but the credential has no Encrypt Key' };
 	}
 	const body = payload as IDataObject;
