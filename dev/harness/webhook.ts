@@ -134,8 +134,9 @@ export async function startTriggerWebhook(
 		}
 		// n8n saves the static data once the response is sent (LiveWebhooks' response callback).
 		if (workflow.staticData.__dataChanged === true) {
-			delete workflow.staticData.__dataChanged;
-			stored.staticData = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+			const saved = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+			delete saved.__dataChanged;
+			stored.staticData = saved;
 		}
 		if (result && !result.noWebhookResponse && !res.headersSent) {
 			// onReceived without an own answer: n8n's default text.
@@ -151,7 +152,12 @@ export async function startTriggerWebhook(
 	};
 
 	const server: Server = createServer((req, res) => {
-		void handle(req, res);
+		// A fault in the harness itself must fail the test, not leave it waiting for a delivery.
+		handle(req, res).catch((error: unknown) => {
+			deliveries.push({ status: -1, body: '', error: error as Error });
+			for (const w of waiters.splice(0)) w.resolve();
+			if (!res.headersSent) res.writeHead(500).end();
+		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
