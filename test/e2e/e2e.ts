@@ -23,6 +23,9 @@
  *                    by a scripted OpenAI-compatible server on loopback (scriptedChatModel.ts): the
  *                    model finds the employee, then writes their final assessment; a name passed
  *                    as the employee number is refused and explained
+ *   trigger          the Feishu CoreHR Trigger in `n8n start` (test/e2e/trigger.ts): URL check,
+ *                    a signed event → one enriched execution, forged → 401, duplicate → none
+ * N8N_E2E_ONLY=<regex> runs only the scenarios whose name matches (e.g. N8N_E2E_ONLY=trigger).
  * Ends with `e2e: N passed, M failed`; exit code 1 when anything failed.
  */
 import * as fs from 'node:fs';
@@ -69,6 +72,7 @@ import {
 	type N8nInstall,
 } from '../../dev/n8n/runner';
 import { startScriptedChatModel, type ChatRequest, type ScriptedToolCall } from './scriptedChatModel';
+import { triggerScenarios } from './trigger';
 
 // ---------------------------------------------------------------------------------------------
 // Reporting
@@ -96,7 +100,11 @@ function indent(text: string, n: number): string {
 		.join('\n');
 }
 
+/** N8N_E2E_ONLY=<regular expression>: run only the scenarios whose name matches (e.g. "trigger"). */
+const ONLY = process.env.N8N_E2E_ONLY ? new RegExp(process.env.N8N_E2E_ONLY, 'i') : undefined;
+
 async function scenario(version: string, name: string, body: (s: Scenario) => Promise<void>): Promise<void> {
+	if (ONLY && !ONLY.test(name)) return;
 	const s = new Scenario(name);
 	const t0 = Date.now();
 	console.log(`\n  -- ${name}`);
@@ -920,6 +928,8 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 				toolAnswers[0] ?? '',
 			);
 		});
+		emulator.reset();
+		await triggerScenarios(version, install, emulator, async (name, body) => await scenario(version, name, body), community.workDir);
 	} finally {
 		community.cleanup();
 		await model.close();
