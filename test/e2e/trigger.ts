@@ -1,6 +1,6 @@
 /**
  * The Feishu CoreHR Trigger in a real n8n (`n8n start`), webhook mode: a workflow with the
- * trigger is activated (1.x: `update:workflow --active=true`, 2.x: `publish:workflow`), and the
+ * trigger is activated (1.x: the editor's activate call, 2.x: `publish:workflow`), and the
  * emulator pushes to http://127.0.0.1:<port>/webhook/<id>/feishu-corehr as Feishu would. The
  * executions are counted and read through n8n's REST API.
  */
@@ -38,6 +38,9 @@ function unflatten(text: string): unknown {
 }
 
 class Rest {
+	/** 1.x gives a workflow saved through the API an ID of its own. */
+	workflowId = WORKFLOW_ID;
+
 	constructor(
 		readonly url: string,
 		private readonly cookie: string,
@@ -56,9 +59,22 @@ class Rest {
 		return (await res.json()) as JsonObject;
 	}
 
+	/** What the editor does on Save and on the Activate toggle (n8n 1.x). */
+	async createAndActivate(workflow: JsonObject): Promise<void> {
+		const send = async (pathname: string, body: JsonObject): Promise<JsonObject> => {
+			const res = await fetch(`${this.url}${pathname}`, { method: 'POST', headers: { cookie: this.cookie, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+			if (!res.ok) throw new Error(`POST ${pathname}: HTTP ${res.status} ${await res.text()}`);
+			return ((await res.json()) as { data: JsonObject }).data;
+		};
+		const { versionId: _v, pinData: _p, ...fields } = workflow;
+		const saved = await send('/rest/workflows', fields);
+		this.workflowId = String(saved.id);
+		await send(`/rest/workflows/${this.workflowId}/activate`, { versionId: saved.versionId as string });
+	}
+
 	/** The workflow's executions, newest first, once none is still running. */
 	async executions(): Promise<Array<{ id: string; status: string }>> {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW_ID }));
+		const filter = encodeURIComponent(JSON.stringify({ workflowId: this.workflowId }));
 		for (let i = 0; ; i++) {
 			const body = (await this.get(`/rest/executions?filter=${filter}`)).data as { results?: Array<{ id: string; status: string }> };
 			const list = body.results ?? [];
@@ -125,15 +141,20 @@ export async function triggerScenarios(version: string, install: N8nInstall, emu
 				{ name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1 },
 			],
 		});
-		const imported = await n8n.importWorkflows([workflow]);
-		if (imported.exitCode !== 0) throw new Error(`import failed: ${imported.stderr}`);
-		const activate = version.startsWith('1.')
-			? await n8n.run(['update:workflow', `--id=${WORKFLOW_ID}`, '--active=true'])
-			: await n8n.run(['publish:workflow', `--id=${WORKFLOW_ID}`]);
-		if (activate.exitCode !== 0) throw new Error(`activating failed: ${activate.stdout}\n${activate.stderr}`);
+		// 2.x activates on `publish:workflow`. 1.123's CLI cannot activate an imported workflow
+		// (import deactivates it; update:workflow --active=true fails on a foreign key to the
+		// workflow's history), so there the editor's own calls save and activate it once n8n runs.
+		const v1 = version.startsWith('1.');
+		if (!v1) {
+			const imported = await n8n.importWorkflows([workflow]);
+			if (imported.exitCode !== 0) throw new Error(`import failed: ${imported.stderr}`);
+			const published = await n8n.run(['publish:workflow', `--id=${WORKFLOW_ID}`]);
+			if (published.exitCode !== 0) throw new Error(`publish:workflow failed: ${published.stdout}\n${published.stderr}`);
+		}
 		server = await n8n.start({ port, logFile });
 		await server.waitUntilReady();
 		const rest = await Rest.owner(server.url);
+		if (v1) await rest.createAndActivate({ ...workflow });
 		const hookUrl = `http://127.0.0.1:${port}/webhook/${WEBHOOK_ID}/feishu-corehr`;
 		const huang = PEOPLE_CASES.leadingZeros;
 		const event = (status: string, more: JsonObject = {}) => ({ employment_id: huang.current.employmentId, status, ...more });
