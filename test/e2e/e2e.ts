@@ -8,7 +8,7 @@
  *   npm run build && npx tsx test/e2e/e2e.ts        (npm run test:e2e)
  *
  * Scenarios per version:
- *   import           the four examples (+ 2 form copies + a version-1 workflow) import
+ *   import           the five examples (+ 2 form copies + a version-1 workflow) import
  *   HR sheet         examples/probation-reviews.csv (29 rows by 工号, 3 the node cannot place) →
  *                    Update by employee number, On Error: Continue
  *   failed rows      the same rows through the error output into failed-probation-reviews.csv
@@ -603,21 +603,22 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			withId(withCredential(form, TOKEN_CREDENTIAL), 'formTokenExpiry'),
 			withId(withCredential(form, BAD_CREDENTIAL), 'formBadSecret'),
 			custom(examples.aiAgent),
+			custom(examples.probationLoop),
 			custom(v1),
 		];
-		const imported = await timed(`n8n import:workflow (${workflows.length}: the 4 examples + 2 copies of the form + the version-1 workflow)`, () =>
+		const imported = await timed(`n8n import:workflow (${workflows.length}: the 5 examples + 2 copies of the form + the version-1 workflow)`, () =>
 			n8n.importWorkflows(workflows),
 		);
 
-		await scenario(version, 'examples import (4 files + 2 form copies + a version-1 workflow), AI agent included', async (s) => {
-			s.check(imported.exitCode === 0 && /Successfully imported 7 workflows/.test(imported.stdout), 'import:workflow accepted all 7', () => dump(imported));
+		await scenario(version, 'examples import (5 files + 2 form copies + a version-1 workflow), AI agent and probation loop included', async (s) => {
+			s.check(imported.exitCode === 0 && /Successfully imported 8 workflows/.test(imported.stdout), 'import:workflow accepted all 8', () => dump(imported));
 			const tools = examples.aiAgent.nodes.filter((n) => n.type.endsWith('feishuCoreHrTool'));
 			s.check(
 				tools.length === 2 && tools.every((t) => t.type === `${PACKAGE_TYPE_PREFIX}feishuCoreHrTool`),
 				`the AI example uses the tool type for both its tools (${tools.map((t) => t.name).join(', ')})`,
 			);
-			const feishuNodes = Object.values(examples).flatMap((wf) => wf.nodes.filter((n) => n.type.startsWith(PACKAGE_TYPE_PREFIX)));
-			s.check(feishuNodes.length === 5 && feishuNodes.every((n) => n.typeVersion === 2), 'every Feishu CoreHR node in the examples is version 2 (what a new node is)', () =>
+			const feishuNodes = Object.values(examples).flatMap((wf) => wf.nodes.filter((n) => n.type.startsWith(PACKAGE_TYPE_PREFIX) && !n.type.endsWith('Trigger')));
+			s.check(feishuNodes.length === 7 && feishuNodes.every((n) => n.typeVersion === 2), 'every Feishu CoreHR node in the examples is version 2 (what a new node is)', () =>
 				feishuNodes.map((n) => `${n.name}: ${n.typeVersion}`).join('\n'),
 			);
 		});
