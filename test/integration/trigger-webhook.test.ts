@@ -11,7 +11,7 @@ import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
 import type { TriggerWebhook } from '../../dev/harness/webhook';
 import { startTriggerWebhook } from '../../dev/harness/webhook';
-import { freshCredentials, withEmulator } from '../helpers/updateRun';
+import { freshCredentials, withEmulator } from '../helpers/emulatorFixture';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;
