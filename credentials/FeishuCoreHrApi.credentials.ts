@@ -335,6 +335,24 @@ export class FeishuCoreHrApi implements ICredentialType {
 			required: true,
 		},
 		{
+			displayName: 'Encrypt Key (Trigger)',
+			name: 'encryptKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Only for the Feishu CoreHR Trigger in webhook mode: the Encrypt Key from "Events & Callbacks → Encryption Strategy" of the same app. With it, events arrive encrypted and signed, and the trigger refuses any request without a valid signature.',
+		},
+		{
+			displayName: 'Verification Token (Trigger)',
+			name: 'verificationToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Only for the Feishu CoreHR Trigger in webhook mode: the Verification Token from the same page. The trigger refuses requests that do not carry it.',
+		},
+		{
 			// Filled by preAuthentication and stored by n8n; emptied by the node to force a new exchange.
 			displayName: 'Tenant Access Token',
 			name: 'tenantAccessToken',

@@ -3,6 +3,7 @@ import { createServer } from 'http';
 import type { IncomingMessage, Server, ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { handleAdmin } from './admin';
+import { handleEventsAdmin } from './events';
 import type { AdminTarget } from './admin';
 import { BAD_GATEWAY, feishuError, PAGE_NOT_FOUND, rateLimited } from './answers';
 import type { Answer } from './answers';
@@ -487,6 +488,11 @@ class EmulatorServer implements AdminTarget {
 		if (path === LONG_CONNECTION_ENDPOINT_PATH) {
 			// Not in the API request log: its body holds the App Secret, and it is no CoreHR call.
 			this.send(ctx, this.longConnection.endpoint(method, body, req.headers));
+			return;
+		}
+		if (method === 'POST' && path === `${ADMIN_PREFIX}events`) {
+			// Pushes an event to a webhook: the one admin call that waits on another server.
+			void handleEventsAdmin(this, badJson ? undefined : body).then((answer) => this.send(ctx, answer));
 			return;
 		}
 		if (path.startsWith(ADMIN_PREFIX)) {
