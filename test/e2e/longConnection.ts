@@ -1,6 +1,7 @@
 /**
  * End-to-end: the Feishu CoreHR Trigger in Persistent-connection mode inside a real `n8n start`,
- * against the emulator's long-connection endpoint and socket on loopback.
+ * against the emulator's long-connection endpoint and socket on loopback. Part of `npm run
+ * test:e2e` (e2e.ts calls longConnectionScenarios); alone:
  *
  *   npm run build && npx tsx test/e2e/longConnection.ts      (N8N_E2E_VERSIONS=2.41.0,1.123.0)
  *
@@ -13,27 +14,24 @@
  *   deactivate    deactivating leaves no socket in the emulator
  * n8n 1.x on Node 20 (no global WebSocket):
  *   activation    refused with the plain "needs Node.js 22" message; Feishu never asked
- * Ends with `long connection e2e: N passed, M failed`; exit code 1 when anything failed.
+ * Alone it ends with `long connection e2e: N passed, M failed`; exit code 1 when anything failed.
  */
 import * as path from 'node:path';
 
 import { PEOPLE_SEED, startEmulator } from '../../dev/emulator';
 import type { Emulator } from '../../dev/emulator';
 import { CUSTOM_TYPE_PREFIX, emulatorCredential } from '../../dev/n8n/examples';
-import { buildWorkflow, ensureN8n, N8nInstance, n8nVersionsUnderTest, REPO_ROOT } from '../../dev/n8n/runner';
-import type { JsonObject, N8nServer } from '../../dev/n8n/runner';
+import { buildWorkflow, ensureN8n, freePort, N8nInstance, n8nVersionsUnderTest, REPO_ROOT } from '../../dev/n8n/runner';
+import type { JsonObject, N8nInstall, N8nServer } from '../../dev/n8n/runner';
+import type { RunScenario } from './trigger';
 
 const WORKFLOW_ID = 'lcTrigger1';
 const OWNER = { email: 'e2e@example.com', firstName: 'E2e', lastName: 'Owner', password: 'FeishuE2e2025x' };
 const CREDENTIAL = { id: 'lcCred1', name: 'Feishu (emulator, persistent connection)' };
 const WAIT_MS = 60_000;
 
-const results: Array<{ name: string; passed: boolean }> = [];
-
-function check(cond: boolean, what: string, detail?: unknown): void {
-	results.push({ name: what, passed: cond });
-	console.log(`      ${cond ? 'ok  ' : 'FAIL'} ${what}${cond || detail === undefined ? '' : `\n        ${JSON.stringify(detail)}`}`);
-}
+type Check = Parameters<Parameters<RunScenario>[1]>[0]['check'];
+const show = (value: unknown) => (): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
 
 /** Polls `probe` until it returns something other than undefined (or the deadline passes). */
 async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = WAIT_MS): Promise<T> {
@@ -44,18 +42,6 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined> |
 		if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
 		await new Promise((r) => setTimeout(r, 200));
 	}
-}
-
-async function freePort(): Promise<number> {
-	const net = await import('node:net');
-	return await new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.once('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const port = (srv.address() as { port: number }).port;
-			srv.close(() => resolve(port));
-		});
-	});
 }
 
 class Rest {
@@ -135,13 +121,14 @@ function envelope(emulator: Emulator, eventId: string, employmentId: string): Js
 }
 
 async function withN8n(
-	version: string,
+	install: N8nInstall,
+	workDir: string | undefined,
 	body: (ctx: { emulator: Emulator; rest: Rest; server: N8nServer; instance: N8nInstance }) => Promise<void>,
 ): Promise<void> {
 	const emulator = await startEmulator({ seed: PEOPLE_SEED });
 	// Heal drops in about a second instead of Feishu's 0–30 s.
 	emulator.longConnection.setClientConfig({ ReconnectNonce: 0, ReconnectInterval: 1 });
-	const instance = new N8nInstance(ensureN8n(version), { extensionPackages: [REPO_ROOT] });
+	const instance = new N8nInstance(install, { extensionPackages: [REPO_ROOT], ...(workDir ? { baseDir: workDir } : {}) });
 	let server: N8nServer | undefined;
 	try {
 		await instance.importCredentials([emulatorCredential(emulator.url, emulator.defaultApp, CREDENTIAL)]);
@@ -173,76 +160,97 @@ async function withN8n(
 	}
 }
 
-async function n8n2(version: string): Promise<void> {
-	await withN8n(version, async ({ emulator, rest }) => {
+/** The scenarios for one n8n version, each reported through `scenario` (e2e.ts's, or main's below). */
+export async function longConnectionScenarios(version: string, install: N8nInstall, scenario: RunScenario, workDir?: string): Promise<void> {
+	await withN8n(install, workDir, async ({ emulator, rest }) => {
 		const lc = emulator.longConnection;
+		if (version.startsWith('1.')) {
+			await scenario('persistent connection on Node 20: activation refused with the plain Node.js 22 message', async (s) => {
+				const activated = await rest.activate(WORKFLOW_ID, 1);
+				const text = JSON.stringify(activated.json);
+				s.check(activated.status >= 400, `activation refused: HTTP ${activated.status} ${String(activated.json.message ?? '')}`, show(activated));
+				s.check(
+					/Persistent connection needs Node\.js 22 or newer/.test(text) && text.includes('use Webhook mode or upgrade n8n'),
+					'the message says Node.js 22 or newer, Webhook mode or an upgrade',
+					() => text,
+				);
+				s.check(lc.endpointCalls.length === 0, 'Feishu is not asked for a connection', show(lc.endpointCalls));
+				s.check(!text.includes(emulator.defaultApp.appSecret), 'the answer holds no secret');
+			});
+			return;
+		}
 		const [employmentId] = [...emulator.probations.keys()];
-
-		const activated = await rest.activate(WORKFLOW_ID, 2);
-		check(activated.status === 200, 'activation through the REST API succeeds', activated.json);
-		await eventually('a connection', () => (lc.connections().length === 1 ? true : undefined));
-		check(lc.endpointCalls.length === 1 && lc.endpointCalls[0].code === 0, 'one endpoint call with the right credentials', lc.endpointCalls);
-
+		await scenario('persistent connection: activation opens one connection', async (s) => {
+			const activated = await rest.activate(WORKFLOW_ID, 2);
+			s.check(activated.status === 200, 'activation through the REST API succeeds', show(activated.json));
+			await eventually('a connection', () => (lc.connections().length === 1 ? true : undefined));
+			s.check(lc.endpointCalls.length === 1 && lc.endpointCalls[0].code === 0, 'one endpoint call, credentials accepted', show(lc.endpointCalls));
+		});
 		const first = lc.push(envelope(emulator, 'ev-e2e-1', employmentId));
-		const ack1 = await eventually('the ack of event 1', () => lc.acks.find((a) => a.messageId === first.messageId));
-		check(ack1.code === 200, 'event 1 acknowledged with code 200', ack1);
-		const runs1 = await eventually('one execution', async () => {
-			const list = await rest.executions(WORKFLOW_ID);
-			return list.length >= 1 && list.every((e) => e.status === 'success') ? list : undefined;
+		await scenario('persistent connection: an event → one execution, acknowledged with code 200', async (s) => {
+			const ack = await eventually('the ack of event 1', () => lc.acks.find((a) => a.messageId === first.messageId));
+			s.check(ack.code === 200, 'acknowledged with code 200', show(ack));
+			const runs = await eventually('one execution', async () => {
+				const list = await rest.executions(WORKFLOW_ID);
+				return list.length >= 1 && list.every((e) => e.status === 'success') ? list : undefined;
+			});
+			s.check(runs.length === 1, 'exactly one successful execution', show(runs));
+			const data = await rest.execution(String(runs[0].id));
+			s.check(data.includes('ev-e2e-1') && data.includes(employmentId), "it holds the event and the probation's employment", () => data.slice(0, 400));
 		});
-		check(runs1.length === 1, 'event 1 → exactly one successful execution', runs1);
-		const data1 = await rest.execution(String(runs1[0].id));
-		check(data1.includes('ev-e2e-1') && data1.includes(employmentId), "the execution holds the event and the probation's employment", data1.slice(0, 400));
-
-		const again = lc.redeliver(first.messageId);
-		const ackAgain = await eventually('the ack of the redelivery', () => lc.acks.find((a) => a.messageId === again.messageId));
-		check(ackAgain.code === 200, 'the redelivered event is acknowledged', ackAgain);
-
-		lc.drop({ how: 'terminate' });
-		await eventually('the reconnection', () => {
-			const open = lc.connections();
-			return open.length === 1 && lc.endpointCalls.length === 2 ? open : undefined;
+		await scenario('persistent connection: a redelivery (same event_id) is acknowledged and starts nothing; a drop heals', async (s) => {
+			const again = lc.redeliver(first.messageId);
+			const ack = await eventually('the ack of the redelivery', () => lc.acks.find((a) => a.messageId === again.messageId));
+			s.check(ack.code === 200, 'the redelivery is acknowledged', show(ack));
+			lc.drop({ how: 'terminate' });
+			await eventually('the reconnection', () => (lc.connections().length === 1 && lc.endpointCalls.length === 2 ? true : undefined));
+			s.check(true, 'after the emulator cut the socket the trigger reconnected with a fresh endpoint call');
+			const second = lc.push(envelope(emulator, 'ev-e2e-2', employmentId));
+			await eventually('the ack of event 2', () => lc.acks.find((a) => a.messageId === second.messageId));
+			const runs = await eventually('a second execution', async () => {
+				const list = await rest.executions(WORKFLOW_ID);
+				return list.length >= 2 && list.every((e) => e.status === 'success') ? list : undefined;
+			});
+			s.check(runs.length === 2, 'the next event → one more execution; the redelivery started none', show(runs.length));
 		});
-		check(true, 'after a drop the trigger reconnects with a fresh endpoint call');
-		const second = lc.push(envelope(emulator, 'ev-e2e-2', employmentId));
-		await eventually('the ack of event 2', () => lc.acks.find((a) => a.messageId === second.messageId));
-		const runs2 = await eventually('a second execution', async () => {
-			const list = await rest.executions(WORKFLOW_ID);
-			return list.length >= 2 && list.every((e) => e.status === 'success') ? list : undefined;
+		await scenario('persistent connection: deactivation leaves no socket', async (s) => {
+			const deactivated = await rest.call('POST', `/workflows/${WORKFLOW_ID}/deactivate`, {});
+			s.check(deactivated.status === 200, 'deactivation through the REST API succeeds', show(deactivated.json));
+			await eventually('no connection', () => (lc.connections().length === 0 ? true : undefined), 15_000);
+			s.check(lc.connections().length === 0, 'the emulator holds no socket');
 		});
-		check(runs2.length === 2, 'event 2 after the drop → one more execution; the duplicate started none', runs2.length);
-
-		const deactivated = await rest.call('POST', `/workflows/${WORKFLOW_ID}/deactivate`, {});
-		check(deactivated.status === 200, 'deactivation through the REST API succeeds', deactivated.json);
-		await eventually('no connection', () => (lc.connections().length === 0 ? true : undefined), 15_000);
-		check(lc.connections().length === 0, 'after deactivation the emulator holds no socket');
-	});
-}
-
-async function n8n1(version: string): Promise<void> {
-	await withN8n(version, async ({ emulator, rest }) => {
-		const activated = await rest.activate(WORKFLOW_ID, 1);
-		const text = JSON.stringify(activated.json);
-		check(activated.status >= 400, 'activation is refused', activated);
-		console.log(`      n8n answered HTTP ${activated.status}: ${String(activated.json.message ?? text)}`);
-		check(/Persistent connection needs Node\.js 22 or newer/.test(text) && text.includes('use Webhook mode or upgrade n8n'), 'with the plain Node.js 22 message', text);
-		check(emulator.longConnection.endpointCalls.length === 0, 'Feishu is not asked for a connection', emulator.longConnection.endpointCalls);
-		check(!text.includes(emulator.defaultApp.appSecret), 'the answer holds no secret');
 	});
 }
 
 async function main(): Promise<void> {
+	const results: boolean[] = [];
+	const scenario: RunScenario = async (name, body) => {
+		console.log(`  -- ${name}`);
+		let passed = true;
+		const check: Check = (cond, what, detail) => {
+			console.log(`      ${cond ? 'ok  ' : 'FAIL'} ${what}${cond || !detail ? '' : `\n        ${detail()}`}`);
+			passed &&= cond;
+			return cond;
+		};
+		try {
+			await body({ check });
+		} catch (error) {
+			check(false, `threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		}
+		results.push(passed);
+	};
 	for (const version of n8nVersionsUnderTest()) {
 		console.log(`\n== n8n ${version}: Feishu CoreHR Trigger, persistent connection`);
 		try {
-			await (Number(version.split('.')[0]) >= 2 ? n8n2(version) : n8n1(version));
+			await longConnectionScenarios(version, ensureN8n(version), scenario);
 		} catch (error) {
-			check(false, `n8n ${version} threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+			console.log(`  FAIL setup: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+			results.push(false);
 		}
 	}
-	const failed = results.filter((r) => !r.passed).length;
+	const failed = results.filter((r) => !r).length;
 	console.log(`\nlong connection e2e: ${results.length - failed} passed, ${failed} failed`);
-	process.exitCode = failed > 0 ? 1 : 0;
+	process.exitCode = failed > 0 || results.length === 0 ? 1 : 0;
 }
 
-void main();
+if (require.main === module) void main();
