@@ -23,5 +23,5 @@ export type {
 	PushOptions,
 	PushResult,
 } from './longConnection';
-export { DEFAULT_EVENT_SECRETS, DELIVERY_KINDS, buildDelivery, deliver, probationEnvelope, setProbationStatus } from './events';
+export { DEFAULT_EVENT_SECRETS, DELIVERY_KINDS, eventCredentialFields, buildDelivery, deliver, probationEnvelope, setProbationStatus } from './events';
 export type { DeliveryKind, DeliveryResult, EventSecrets, ProbationEventSpec } from './events';
