@@ -9,7 +9,8 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import type { Emulator, RequestLogEntry } from '../../dev/emulator';
 import type { MemoryCredentialsHelper, NodeSpec } from '../../dev/harness/n8nCore';
 import { FEISHU_NODE_TYPE, retryOf, runFeishu, runStored, storedStart } from '../../dev/harness/n8nCore';
-import { allPatches, checkOutcome, onRequest, patchesFor, rowsFor, snapshot, timedRun, updateParameters, withEmulator } from '../helpers/updateRun';
+import { withEmulator } from '../helpers/emulatorFixture';
+import { allPatches, checkOutcome, onRequest, patchesFor, rowsFor, snapshot, timedRun, updateParameters } from '../helpers/updateRun';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;
