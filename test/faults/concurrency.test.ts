@@ -244,6 +244,16 @@ describe("n8n's Retry of the same work creates nothing twice", () => {
 		expect(employments.map((e, i) => createdFor(e) - counts[i])).toEqual(employments.map(() => 1));
 	});
 
+	it('an update sent again by the very same event still reaches Feishu: only creates are matched across executions', async () => {
+		const ids = emulator.seedAssessments(3);
+		const rows = rowsFor(ids, 'same event');
+		const chain = updateChain(parallel(2));
+		await runStored(credentials, rows, chain, { mode: 'webhook', data: storedStart(rows, chain), executionId: 'exec-300' });
+		await runStored(credentials, rows, chain, { mode: 'webhook', data: storedStart(rows, chain), executionId: 'exec-301' });
+		expect(ids.map((id) => emulator.applyCount(id))).toEqual([2, 2, 2]);
+		expect(emulator.requests.filter((r) => r.deduplicated)).toEqual([]);
+	});
+
 	it('a new event with the same rows (another upload), or a new manual run, creates again', async () => {
 		const employments = [...emulator.probations.keys()].slice(0, 3);
 		const counts = employments.map(createdFor);

@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { FeishuCoreHr } from '../../nodes/FeishuCoreHr/FeishuCoreHr.node';
 import { requestOptionProperties } from '../../nodes/FeishuCoreHr/actions/requestOptions';
-import { transportSettings } from '../../nodes/FeishuCoreHr/actions/transportSettings';
+import { requestsInParallel, transportSettings } from '../../nodes/FeishuCoreHr/actions/transportSettings';
 import { DEFAULT_SETTINGS, FEISHU_LIMITS } from '../../nodes/FeishuCoreHr/transport';
 
 const shownDefault = (name: string): unknown => requestOptionProperties('write').find((p) => p.name === name)?.default;
@@ -82,5 +82,16 @@ describe('request options', () => {
 		expect(option?.default).toBe(FEISHU_LIMITS.write.perMinute);
 		expect(option?.typeOptions).toMatchObject({ maxValue: FEISHU_LIMITS.write.perMinute });
 		expect(option?.description).toContain(`${FEISHU_LIMITS.write.perMinute} writes per minute`);
+	});
+});
+
+describe('Requests in Parallel', () => {
+	it('sends one request at a time in versions 1 and 2 unless the option is set, 4 from version 3', () => {
+		expect([1, 2, 3].map((version) => requestsInParallel({}, version))).toEqual([1, 1, 4]);
+		expect([1, 2, 3].map((version) => requestsInParallel({ requestsInParallel: 6 }, version))).toEqual([6, 6, 6]);
+	});
+
+	it('keeps a given number between 1 and 10, whole', () => {
+		expect([0, 2.7, 99].map((n) => requestsInParallel({ requestsInParallel: n }, 3))).toEqual([1, 2, 10]);
 	});
 });

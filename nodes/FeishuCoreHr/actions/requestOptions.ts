@@ -29,9 +29,9 @@ function maxRequestsPerMinuteProperty(kind: RequestKind): INodeProperties {
 }
 
 /**
- * How many items the node has in flight at once when "Requests in Parallel" is not set, in every
- * node version: results, their order and pairing are those of one at a time (see README,
- * Performance, for the measurements behind the number).
+ * How many items the node has in flight at once when "Requests in Parallel" is not set (node
+ * version 3 on; see transportSettings): results, their order and pairing are those of one at a
+ * time (see README, Performance, for the measurements behind the number).
  */
 export const DEFAULT_REQUESTS_IN_PARALLEL = 4;
 export const MAX_REQUESTS_IN_PARALLEL = 10;

@@ -28,8 +28,12 @@ export function transportSettings(options: IDataObject): TransportSettings {
 	};
 }
 
-/** "Requests in Parallel" for this run: a whole number from 1 to 10, the default when not set. */
-export function requestsInParallel(options: IDataObject, _nodeVersion: number): number {
-	const n = nonNegative(options.requestsInParallel, DEFAULT_REQUESTS_IN_PARALLEL);
+/**
+ * "Requests in Parallel" for this run: a whole number from 1 to 10. When not set: the default from
+ * node version 3; one at a time in versions 1 and 2, whose workflows rely on On Error → Stop
+ * writing nothing after the failed item.
+ */
+export function requestsInParallel(options: IDataObject, nodeVersion: number): number {
+	const n = nonNegative(options.requestsInParallel, nodeVersion >= 3 ? DEFAULT_REQUESTS_IN_PARALLEL : 1);
 	return Math.min(MAX_REQUESTS_IN_PARALLEL, Math.max(1, Math.floor(n)));
 }

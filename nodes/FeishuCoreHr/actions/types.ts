@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { GradeOption } from './grades';
 import type { FeishuClient } from '../transport';
 import type { Directory } from './directory';
+import type { TokenRequest } from '../helpers/clientTokenPolicy';
 
 /** What the router gives every operation for one run of the node. */
 export interface RunContext {
@@ -13,9 +14,10 @@ export interface RunContext {
 	grades(): Promise<GradeOption[] | undefined>;
 	/**
 	 * The client token for this item's write: the user's if given (refused if this run already
-	 * used it for a different request), else one derived from the run, the item and the request.
+	 * used it for a different request), else one derived from the run, the item and the request
+	 * (see TokenRequest for what `creates` changes).
 	 */
-	clientToken(itemIndex: number, request: { method: string; path: string; body: unknown }): string;
+	clientToken(itemIndex: number, request: TokenRequest): string;
 }
 
 export interface Operation {

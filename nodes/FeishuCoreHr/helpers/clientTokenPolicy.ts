@@ -11,6 +11,13 @@ export interface TokenRequest {
 	method: string;
 	path: string;
 	body: unknown;
+	/**
+	 * A create: a new execution started by the very same event (a retry after a crash, a webhook
+	 * sent again) is the same work, so it must not create again. Other writes are the same when
+	 * applied twice, and a deliberate second run of them must reach Feishu: their token is per
+	 * execution (and its retries after a node error).
+	 */
+	creates?: boolean;
 }
 
 /**
@@ -47,11 +54,12 @@ function startEvent(ctx: IExecuteFunctions): string | undefined {
  * What identifies this run of the work, the same for every retry of it:
  * - kept in the execution's own data once found, so a retry that resumes a failed execution
  *   (n8n hands it the failed execution's data) finds the same key;
- * - else, outside a manual run, the event the execution started from (see startEvent), which a
- *   retry of a crashed execution still has;
- * - else the execution ID: a manual run, or a start that carries nothing, is a run of its own.
+ * - else, for a create outside a manual run, the event the execution started from (see
+ *   startEvent), which a retry of a crashed execution still has;
+ * - else the execution ID: a manual run, a start that carries nothing, or a write that is not a
+ *   create, is a run of its own.
  */
-function runKey(ctx: IExecuteFunctions): string {
+function runKey(ctx: IExecuteFunctions, creates: boolean): string {
 	let context: IDataObject | undefined;
 	try {
 		context = ctx.getContext('node') as IDataObject;
@@ -60,7 +68,7 @@ function runKey(ctx: IExecuteFunctions): string {
 	}
 	const kept = context?.[RUN_KEY];
 	if (typeof kept === 'string' && kept !== '') return kept;
-	const event = ctx.getMode() === 'manual' ? undefined : startEvent(ctx);
+	const event = !creates || ctx.getMode() === 'manual' ? undefined : startEvent(ctx);
 	const key = event !== undefined ? `event ${event}` : `execution ${ctx.getExecutionId() || `run-${Date.now()}`}`;
 	if (context) context[RUN_KEY] = key;
 	return key;
@@ -82,21 +90,25 @@ export function usesOwnClientToken(ctx: IExecuteFunctions): boolean {
  * workflow, run of the work (runKey), node, pass of a loop, item — and the request itself.
  */
 export function clientTokenPolicy(ctx: IExecuteFunctions): (itemIndex: number, request: TokenRequest) => string {
-	let origin: string[] | undefined;
+	const origins = new Map<boolean, string[]>();
 	const userTokens = new Map<string, string>();
-	return (itemIndex, { method, path, body }) => {
+	return (itemIndex, { method, path, body, creates = false }) => {
 		const key = requestKey(method, path, body);
 		const given = ctx.getNodeParameter('options.clientToken', itemIndex, '') as unknown;
 		const text = typeof given === 'string' || typeof given === 'number' ? String(given).trim() : '';
 		if (!text) {
-			origin ??= [
-				ctx.getInstanceId(),
-				String(ctx.getWorkflow().id ?? ''),
-				runKey(ctx),
-				ctx.getNode().id || ctx.getNode().name,
-				// The run index tells apart the passes of a loop in one execution.
-				String(ctx.getWorkflowDataProxy(0).$runIndex ?? 0),
-			];
+			let origin = origins.get(creates);
+			if (!origin) {
+				origin = [
+					ctx.getInstanceId(),
+					String(ctx.getWorkflow().id ?? ''),
+					runKey(ctx, creates),
+					ctx.getNode().id || ctx.getNode().name,
+					// The run index tells apart the passes of a loop in one execution.
+					String(ctx.getWorkflowDataProxy(0).$runIndex ?? 0),
+				];
+				origins.set(creates, origin);
+			}
 			return deriveClientToken([...origin, String(itemIndex)], key);
 		}
 		// Feishu would answer a second, different write with this token as if it were the first.

@@ -81,7 +81,7 @@ export async function createAssessments(
 ): Promise<{ assessmentIds: string[]; clientToken: string; result: IDataObject }> {
 	const data = { employment_id: employment.id, assessments };
 	// Creating is not idempotent: the client token makes a retried request create nothing twice.
-	const clientToken = run.clientToken(itemIndex, probationAssessment.create.request({ data }));
+	const clientToken = run.clientToken(itemIndex, { ...probationAssessment.create.request({ data }), creates: true });
 	const params = { client_token: clientToken, user_id_type: employment.idType };
 	const response = await send(run.client, probationAssessment.create.request({ params, data }, itemIndex));
 	const assessmentIds = Array.isArray(response.data?.assessment_ids) ? response.data.assessment_ids.map(String) : [];
