@@ -33,10 +33,10 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 
-import { generatedPerson, startEmulator } from '../emulator';
-import type { Emulator, RequestLogEntry } from '../emulator/types';
-import { CUSTOM_TYPE_PREFIX, EXAMPLE_CREDENTIAL, emulatorCredential, loadExample, withTypePrefix } from './examples';
-import { ensureN8n, N8nInstance, REPO_ROOT, type JsonObject, type N8nInstall, type N8nServer } from './n8n';
+import { generatedPerson, startEmulator } from '../../dev/emulator';
+import type { Emulator, RequestLogEntry } from '../../dev/emulator/types';
+import { CUSTOM_TYPE_PREFIX, EXAMPLE_CREDENTIAL, emulatorCredential, loadExample, withTypePrefix } from '../../dev/n8n/examples';
+import { ensureN8n, N8nInstance, REPO_ROOT, type JsonObject, type N8nInstall, type N8nServer } from '../../dev/n8n/runner';
 import {
 	ensureDebianPackages,
 	freePort,
