@@ -469,14 +469,14 @@ function webhookWorkflow(id: string, name: string, webhookPath: string, feishu: 
 		},
 		{ ...feishu, id: randomUUID(), name: FEISHU_NODE, position: [440, 0] },
 	];
-	const chain = (from: string, to: string) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
+	const chain = (to: string) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
 	return {
 		id,
 		name,
 		active: false,
 		versionId: randomUUID(),
 		nodes,
-		connections: { 'Sheet arrives': chain('Sheet arrives', 'One item per row'), 'One item per row': chain('One item per row', FEISHU_NODE) },
+		connections: { 'Sheet arrives': chain('One item per row'), 'One item per row': chain(FEISHU_NODE) },
 		settings: { executionOrder: 'v1' },
 		pinData: {},
 	};
