@@ -20,8 +20,8 @@ import * as path from 'node:path';
 /** A process group this module (or its caller) started and must end. */
 export interface Stoppable {
 	readonly name: string;
-	/** graceful stop; idempotent */
-	stop(): Promise<void>;
+	/** graceful stop (SIGKILL after graceMs, each its own default); idempotent */
+	stop(graceMs?: number): Promise<void>;
 	/** SIGKILL to the whole group, synchronously (for process 'exit') */
 	killNow(): void;
 }
@@ -37,17 +37,28 @@ export function untrack(s: Stoppable): void {
 	running.delete(s);
 }
 
-/** Stops every tracked process, newest first. */
-export async function stopAllServices(): Promise<void> {
-	for (const s of [...running].reverse()) {
+/**
+ * Stops every tracked process, newest first. `quick` (Ctrl-C): everything but PostgreSQL and
+ * Redis at once with a short grace, then those two.
+ */
+export async function stopAllServices(quick = false): Promise<void> {
+	const stopOne = async (s: Stoppable, graceMs?: number) => {
 		try {
-			await s.stop();
+			await s.stop(graceMs);
 		} catch (error) {
 			process.stderr.write(`[services] stopping ${s.name} failed: ${String(error)}\n`);
 			s.killNow();
 		}
 		running.delete(s);
+	};
+	const all = [...running];
+	if (quick) {
+		const isStore = (s: Stoppable) => s.name === 'postgres' || s.name === 'redis';
+		await Promise.all(all.filter((s) => !isStore(s)).map((s) => stopOne(s, 5_000)));
+		for (const s of all.filter(isStore).reverse()) await stopOne(s, 5_000);
+		return;
 	}
+	for (const s of all.reverse()) await stopOne(s);
 }
 
 let handlersInstalled = false;
@@ -64,7 +75,7 @@ export function installCleanupHandlers(onExit?: () => void): void {
 		if (stopping) return;
 		stopping = true;
 		process.stderr.write(`\n[services] ${signal}: stopping everything this run started ...\n`);
-		void stopAllServices().finally(() => process.exit(code));
+		void stopAllServices(true).finally(() => process.exit(code));
 	};
 	process.on('SIGINT', () => onSignal('SIGINT', 130));
 	process.on('SIGTERM', () => onSignal('SIGTERM', 143));

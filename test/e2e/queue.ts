@@ -366,8 +366,8 @@ class WorkerProcess implements Stoppable {
 function trackMain(server: N8nServer): Stoppable {
 	const s: Stoppable = {
 		name: 'n8n main',
-		stop: async () => {
-			await server.stop(30_000);
+		stop: async (graceMs = 30_000) => {
+			await server.stop(graceMs);
 			untrack(s);
 		},
 		killNow: () => {
