@@ -1,14 +1,21 @@
 import tsParser from '@typescript-eslint/parser';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+import tseslint from 'typescript-eslint';
 
-// The rules n8n's package scanner applies: the legacy n8n-nodes-base configs (community,
-// credentials, nodes) and the community-nodes plugin's recommended flat config.
+// What is published (nodes/, credentials/, package.json) gets the rules n8n's package scanner
+// applies: the legacy n8n-nodes-base configs and the community-nodes plugin's recommended config.
+// The tools around it (tests, dev/, scripts/, bench/) get TypeScript's recommended rules.
 const legacy = (name) => n8nNodesBase.configs[name].rules;
+const published = ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'];
+const tools = ['test/**/*.ts', 'dev/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'];
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'scripts/**', 'examples/**', 'gulpfile.js', 'eslint.config.mjs'] },
-	n8nCommunityNodesPlugin.configs.recommended,
+	{ ignores: ['dist/**', 'node_modules/**', 'examples/**', 'gulpfile.js', 'eslint.config.mjs', '.n8n-dev/**', 'test/e2e/fixtures/**'] },
+	{ ...n8nCommunityNodesPlugin.configs.recommended, files: published },
+	...tseslint.configs.recommended.map((config) => ({ ...config, files: tools })),
+	// `const { dropped, ...kept } = x` is how the tools strip fields.
+	{ files: tools, rules: { '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }] } },
 	{
 		files: ['package.json'],
 		languageOptions: { parser: { parse: (text) => ({ type: 'Program', body: [], sourceType: 'module', range: [0, text.length], loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 0 } }, tokens: [], comments: [] }) } },

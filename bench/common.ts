@@ -1,11 +1,11 @@
 /** What every benchmark section shares: the emulator, the credential, the update the node runs. */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { Emulator, EmulatorOptions } from '../test/emulator';
-import { startEmulator } from '../test/emulator';
-import type { N8nInstance } from '../test/e2e/n8n';
-import { buildWorkflow, manualTrigger } from '../test/e2e/n8n';
-import { CREDENTIAL_ID, MemoryCredentialsHelper } from '../test/harness/n8nCore';
+import type { Emulator, EmulatorOptions } from '../dev/emulator';
+import { startEmulator } from '../dev/emulator';
+import type { N8nInstance } from '../dev/n8n/runner';
+import { buildWorkflow, manualTrigger } from '../dev/n8n/runner';
+import { CREDENTIAL_ID, MemoryCredentialsHelper } from '../dev/harness/n8nCore';
 
 export const NODE_NAME = 'Feishu CoreHR';
 

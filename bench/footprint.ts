@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type { Emulator } from '../test/emulator';
+import type { Emulator } from '../dev/emulator';
 import { fixed, goal, line } from './common';
 import type { MemoryReport } from './memory';
 

@@ -11,14 +11,14 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { EndpointName, RequestLogEntry } from '../test/emulator';
-import { runFeishu } from '../test/harness/n8nCore';
+import type { EndpointName, RequestLogEntry } from '../dev/emulator';
+import { runFeishu } from '../dev/harness/n8nCore';
 import { benchEmulator, failedItems, fixed, freshCredentials, goal, line, NODE_NAME } from './common';
 
 /** Issue 10: resolving a 2,000-row sheet costs at most 50 read calls. */
 const BUDGET = { rows: 2_000, readCalls: 50 };
 
-/** The generated person of employment k has employee number 100001 + k (test/emulator/people.ts). */
+/** The generated person of employment k has employee number 100001 + k (dev/emulator/people.ts). */
 function employeeNumber(k: number, asNumber: boolean): string | number {
 	return asNumber ? 100_001 + k : String(100_001 + k);
 }

@@ -10,7 +10,7 @@ import './env';
 
 import * as fs from 'node:fs';
 
-import { CREDENTIAL_ID, MemoryCredentialsHelper, runFeishu } from '../test/harness/n8nCore';
+import { CREDENTIAL_ID, MemoryCredentialsHelper, runFeishu } from '../dev/harness/n8nCore';
 import { failedItems, rows, updateParameters } from './common';
 
 interface Job {

@@ -8,10 +8,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type { Emulator } from '../test/emulator';
-import type { N8nInstall } from '../test/e2e/n8n';
-import { ensureN8n, N8nInstance, nodeOutput, nodeRuns, REPO_ROOT, summarizeRun } from '../test/e2e/n8n';
-import { runFeishu } from '../test/harness/n8nCore';
+import type { Emulator } from '../dev/emulator';
+import type { N8nInstall } from '../dev/n8n/runner';
+import { ensureN8n, N8nInstance, nodeOutput, nodeRuns, REPO_ROOT, summarizeRun } from '../dev/n8n/runner';
+import { runFeishu } from '../dev/harness/n8nCore';
 import { BENCH_WORKFLOW_ID, failedItems, fixed, freshCredentials, importBenchWorkflow, line, NODE_NAME, rows, updateParameters, WIRE_BODY } from './common';
 
 interface LoopResult {

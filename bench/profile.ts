@@ -13,8 +13,8 @@ import { Session } from 'node:inspector';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { ensureN8n, N8nInstance, nodeOutput, REPO_ROOT } from '../test/e2e/n8n';
-import { runFeishu } from '../test/harness/n8nCore';
+import { ensureN8n, N8nInstance, nodeOutput, REPO_ROOT } from '../dev/n8n/runner';
+import { runFeishu } from '../dev/harness/n8nCore';
 import { BENCH_WORKFLOW_ID, benchEmulator, freshCredentials, importBenchWorkflow, NODE_NAME, rows, updateParameters } from './common';
 
 interface CallFrame {
@@ -47,8 +47,8 @@ function bucket(frame: CallFrame): string {
 		return '(native)';
 	}
 	if (OWN_CODE.test(url)) return 'this node (nodes/, credentials/)';
-	if (url.includes('/test/emulator/')) return 'emulator (server side)';
-	if (url.includes('/test/harness/')) return 'test harness';
+	if (url.includes('/dev/emulator/')) return 'emulator (server side)';
+	if (url.includes('/dev/harness/')) return 'test harness';
 	if (url.startsWith('node:')) {
 		if (/_http_server|node:http$/.test(url)) return 'node:http server (emulator)';
 		return `node internals (${url.replace(/^node:(internal\/)?/, '').split('/')[0]})`;

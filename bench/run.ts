@@ -21,7 +21,7 @@ import './env';
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 
-import { N8N_VERSIONS, REPO_ROOT } from '../test/e2e/n8n';
+import { N8N_VERSIONS, REPO_ROOT } from '../dev/n8n/runner';
 import { benchEmulator, fixed, goal, heading, line } from './common';
 import { footprint } from './footprint';
 import { lookupCost } from './lookups';

@@ -3,8 +3,8 @@
  * (the real one: 100 writes per 60 s); the node runs through n8n-core's execution, once with its
  * pacer at the default and once with pacing off (its 429 handling alone).
  */
-import type { Emulator, RateLimitConfig, RequestLogEntry } from '../test/emulator';
-import { runFeishu } from '../test/harness/n8nCore';
+import type { Emulator, RateLimitConfig, RequestLogEntry } from '../dev/emulator';
+import { runFeishu } from '../dev/harness/n8nCore';
 import { benchEmulator, failedItems, fixed, freshCredentials, goal, line, rows, seconds, updateParameters } from './common';
 
 export interface ThroughputCase {

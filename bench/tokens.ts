@@ -2,8 +2,8 @@
  * Section 3: token exchanges per run. A fresh credential needs one; when every token expires in
  * the middle of the run, the node must exchange exactly once more and lose no item.
  */
-import type { Emulator } from '../test/emulator';
-import { runFeishu } from '../test/harness/n8nCore';
+import type { Emulator } from '../dev/emulator';
+import { runFeishu } from '../dev/harness/n8nCore';
 import { failedItems, freshCredentials, goal, line, rows, updateParameters } from './common';
 
 export interface TokenResult {

@@ -17,8 +17,8 @@ import { join } from 'path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { PEOPLE_SEED, startEmulator } from '../test/emulator';
-import { CREDENTIAL_ID, MemoryCredentialsHelper, runFeishu } from '../test/harness/n8nCore';
+import { PEOPLE_SEED, startEmulator } from '../dev/emulator';
+import { CREDENTIAL_ID, MemoryCredentialsHelper, runFeishu } from '../dev/harness/n8nCore';
 import { parseCsv } from './csv';
 
 const SHEET = 'examples/probation-reviews.csv';

@@ -22,8 +22,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { startEmulator } from '../test/emulator';
-import type { Emulator } from '../test/emulator/types';
+import { startEmulator } from '../dev/emulator';
+import type { Emulator } from '../dev/emulator/types';
 import {
 	CUSTOM_TYPE_PREFIX,
 	EXAMPLE_CREDENTIAL,
@@ -35,8 +35,8 @@ import {
 	loadAllExamples,
 	withFilesDir,
 	withTypePrefix,
-} from '../test/e2e/examples';
-import { ensureN8n, N8nInstance, REPO_ROOT, type N8nServer } from '../test/e2e/n8n';
+} from '../dev/n8n/examples';
+import { ensureN8n, N8nInstance, REPO_ROOT, type N8nServer } from '../dev/n8n/runner';
 
 const DEV_DIR = path.join(REPO_ROOT, '.n8n-dev');
 /** A local-only login for the dev instance (n8n wants an owner account before it shows the editor). */

@@ -6,8 +6,8 @@
 import axios from 'axios';
 import type { AxiosInstance } from 'axios';
 
-import type { Emulator, SeedData } from './emulator';
-import { startEmulator, TOKEN_PATH, userIds } from './emulator';
+import type { Emulator, SeedData } from '../dev/emulator';
+import { startEmulator, TOKEN_PATH, userIds } from '../dev/emulator';
 
 const P = '/open-apis/corehr/v2/probation';
 

@@ -10,8 +10,8 @@ import {
 	TOKEN_PATH,
 	UNKNOWN_EMPLOYEE,
 	USER_ID_TYPES,
-} from './emulator';
-import type { Emulator, UserIdType } from './emulator';
+} from '../dev/emulator';
+import type { Emulator, UserIdType } from '../dev/emulator';
 
 const CREATE = '/open-apis/corehr/v2/probation/assessments';
 const ALL_FIELDS = ['employee_number', 'email_address', 'employment_status', 'person_info'];

@@ -1,8 +1,8 @@
 import http from 'http';
 import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { startEmulator, TOKEN_PATH } from './emulator';
-import type { Emulator } from './emulator';
+import { startEmulator, TOKEN_PATH } from '../dev/emulator';
+import type { Emulator } from '../dev/emulator';
 
 const FIRST_ID = '7140964208476371331';
 const PATCH_PATH = (id: string): string => `/open-apis/corehr/v2/probation/assessments/${id}`;

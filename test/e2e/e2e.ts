@@ -29,8 +29,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { PEOPLE_CASES, UNKNOWN_EMPLOYEE, startEmulator } from '../emulator';
-import type { AssessmentRecord, Emulator, RequestLogEntry } from '../emulator/types';
+import { PEOPLE_CASES, UNKNOWN_EMPLOYEE, startEmulator } from '../../dev/emulator';
+import type { AssessmentRecord, Emulator, RequestLogEntry } from '../../dev/emulator/types';
 import {
 	CUSTOM_TYPE_PREFIX,
 	EXAMPLE_REPORT_NAME,
@@ -52,7 +52,7 @@ import {
 	withNodeCredential,
 	withTypePrefix,
 	type ExampleWorkflow,
-} from './examples';
+} from '../../dev/n8n/examples';
 import {
 	ensureN8n,
 	N8nInstance,
@@ -67,7 +67,7 @@ import {
 	type ExecuteResult,
 	type JsonObject,
 	type N8nInstall,
-} from './n8n';
+} from '../../dev/n8n/runner';
 import { startScriptedChatModel, type ChatRequest, type ScriptedToolCall } from './scriptedChatModel';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 /**
- * Smoke test of the real-n8n harness (test/e2e/n8n.ts), on every version under test
+ * Smoke test of the real-n8n harness (dev/n8n/runner.ts), on every version under test
  * (N8N_VERSIONS, or N8N_E2E_VERSIONS=1.123.0,2.41.0):
  *   1. manualTrigger → Set → NoOp runs, exit code 0, the Set value comes out;
  *   2. manualTrigger → Stop and Error exits non-zero with the error in the run data;
@@ -26,7 +26,7 @@ import {
 	summarizeRun,
 	type ExecuteResult,
 	type N8nInstall,
-} from './n8n';
+} from '../../dev/n8n/runner';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'n8n-nodes-e2e-probe');
 

@@ -3,9 +3,9 @@
  * write limit, 5xx, gateway pages, drops, slow answers, 429 bursts, token expiry, refusals and
  * bad rows. The bookkeeping must still come out exact.
  */
-import type { Emulator } from '../emulator';
-import type { MemoryCredentialsHelper } from '../harness/n8nCore';
-import { checkOutcome, onRequest, patchesFor, rowsFor, settle, snapshot, timedRun, updateParameters, withEmulator } from '../harness/updateRun';
+import type { Emulator } from '../../dev/emulator';
+import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { checkOutcome, onRequest, patchesFor, rowsFor, settle, snapshot, timedRun, updateParameters, withEmulator } from '../helpers/updateRun';
 
 const HANG_GUARD_MS = 45_000;
 

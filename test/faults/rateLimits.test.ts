@@ -4,9 +4,9 @@
  */
 import type { NodeApiError } from 'n8n-workflow';
 
-import type { Emulator } from '../emulator';
-import type { MemoryCredentialsHelper } from '../harness/n8nCore';
-import { checkOutcome, patchesFor, rowsFor, snapshot, timedRun, updateParameters, withEmulator } from '../harness/updateRun';
+import type { Emulator } from '../../dev/emulator';
+import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { checkOutcome, patchesFor, rowsFor, snapshot, timedRun, updateParameters, withEmulator } from '../helpers/updateRun';
 
 const HANG_GUARD_MS = 30_000;
 

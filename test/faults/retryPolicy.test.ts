@@ -1,9 +1,9 @@
 /**
  * What is retried and what is not, and the client token that makes a retry safe.
  */
-import type { Emulator } from '../emulator';
-import type { MemoryCredentialsHelper } from '../harness/n8nCore';
-import { checkOutcome, patchesFor, rowsFor, snapshot, timedRun, updateParameters, withEmulator } from '../harness/updateRun';
+import type { Emulator } from '../../dev/emulator';
+import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { checkOutcome, patchesFor, rowsFor, snapshot, timedRun, updateParameters, withEmulator } from '../helpers/updateRun';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;

@@ -5,10 +5,10 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import type { Emulator } from '../emulator';
-import type { MemoryCredentialsHelper } from '../harness/n8nCore';
-import type { Outcome, Row, TimedRun } from '../harness/updateRun';
-import { checkOutcome, patchesFor, rowsFor, settle, snapshot, timedRun, updateParameters, withEmulator } from '../harness/updateRun';
+import type { Emulator } from '../../dev/emulator';
+import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import type { Outcome, Row, TimedRun } from '../helpers/updateRun';
+import { checkOutcome, patchesFor, rowsFor, settle, snapshot, timedRun, updateParameters, withEmulator } from '../helpers/updateRun';
 
 const ROWS = 200;
 /** A hang guard, not a benchmark: each run below needs a few seconds. */

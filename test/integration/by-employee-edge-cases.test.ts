@@ -4,12 +4,12 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { Emulator, SeedEmployment } from '../emulator';
-import type { MemoryCredentialsHelper } from '../harness/n8nCore';
-import { CREDENTIAL_ID, MemoryCredentialsHelper as Helper, runFeishu } from '../harness/n8nCore';
-import { startEmulator } from '../emulator';
-import { leakedSecrets, secretsOf } from '../harness/secrets';
-import { updateByEmployee } from '../harness/updateRun';
+import type { Emulator, SeedEmployment } from '../../dev/emulator';
+import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { CREDENTIAL_ID, MemoryCredentialsHelper as Helper, runFeishu } from '../../dev/harness/n8nCore';
+import { startEmulator } from '../../dev/emulator';
+import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
+import { updateByEmployee } from '../helpers/updateRun';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;

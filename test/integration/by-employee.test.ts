@@ -5,12 +5,12 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { Emulator } from '../emulator';
-import { EMAIL_AND_NAME_FIELDS, PEOPLE_CASES, PEOPLE_SEED, UNKNOWN_EMPLOYEE, generatedPerson } from '../emulator';
-import type { MemoryCredentialsHelper } from '../harness/n8nCore';
-import { listSearch, runFeishu } from '../harness/n8nCore';
-import { leakedSecrets, secretsOf } from '../harness/secrets';
-import { withEmulator, updateByEmployee } from '../harness/updateRun';
+import type { Emulator } from '../../dev/emulator';
+import { EMAIL_AND_NAME_FIELDS, PEOPLE_CASES, PEOPLE_SEED, UNKNOWN_EMPLOYEE, generatedPerson } from '../../dev/emulator';
+import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { listSearch, runFeishu } from '../../dev/harness/n8nCore';
+import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
+import { withEmulator, updateByEmployee } from '../helpers/updateRun';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;

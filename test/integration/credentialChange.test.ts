@@ -4,11 +4,11 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 
-import type { AppConfig, Emulator, RequestLogEntry } from '../emulator';
-import { DEFAULT_APP, TOKEN_PATH, startEmulator } from '../emulator';
-import { CREDENTIAL_ID, MemoryCredentialsHelper, NodeTypes, runChain } from '../harness/n8nCore';
-import { leakedSecrets, secretsOf } from '../harness/secrets';
-import { PATCH_PREFIX, allPatches, timedRun, updateParameters } from '../harness/updateRun';
+import type { AppConfig, Emulator, RequestLogEntry } from '../../dev/emulator';
+import { DEFAULT_APP, TOKEN_PATH, startEmulator } from '../../dev/emulator';
+import { CREDENTIAL_ID, MemoryCredentialsHelper, NodeTypes, runChain } from '../../dev/harness/n8nCore';
+import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
+import { PATCH_PREFIX, allPatches, timedRun, updateParameters } from '../helpers/updateRun';
 
 const APP_B: AppConfig = { appId: 'cli_b2c3d4e5f6a7b8c9', appSecret: 'second-app-secret-fedcba9876543210' };
 

@@ -1,12 +1,12 @@
 /**
  * The credential as the editor's "Test" button and a running node use it, against the emulator.
  */
-import type { Emulator } from '../emulator';
-import { TOKEN_PATH, startEmulator } from '../emulator';
-import type { CredentialTestResult, MemoryCredentialsHelper } from '../harness/n8nCore';
-import { CREDENTIAL_ID, testCredential } from '../harness/n8nCore';
-import { leakedSecrets, secretsOf } from '../harness/secrets';
-import { allPatches, freshCredentials, timedRun, updateParameters } from '../harness/updateRun';
+import type { Emulator } from '../../dev/emulator';
+import { TOKEN_PATH, startEmulator } from '../../dev/emulator';
+import type { CredentialTestResult, MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { CREDENTIAL_ID, testCredential } from '../../dev/harness/n8nCore';
+import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
+import { allPatches, freshCredentials, timedRun, updateParameters } from '../helpers/updateRun';
 
 const WRONG_SECRET = 'wrong-secret-5f0a9c7e1b2d4c6f';
 /** Words that put the blame on the App ID or App Secret. */

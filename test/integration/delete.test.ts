@@ -2,11 +2,11 @@
  * Delete through n8n-core's execution against the emulator, with the faults that lose answers:
  * an ID the node cannot show was deleted never comes out as deleted.
  */
-import type { Emulator } from '../emulator';
-import type { MemoryCredentialsHelper } from '../harness/n8nCore';
-import { runFeishu } from '../harness/n8nCore';
-import { leakedSecrets, secretsOf } from '../harness/secrets';
-import { withEmulator } from '../harness/updateRun';
+import type { Emulator } from '../../dev/emulator';
+import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { runFeishu } from '../../dev/harness/n8nCore';
+import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
+import { withEmulator } from '../helpers/updateRun';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;

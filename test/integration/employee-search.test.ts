@@ -4,11 +4,11 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { Emulator } from '../emulator';
-import { EMAIL_AND_NAME_FIELDS, PEOPLE_CASES, PEOPLE_SEED } from '../emulator';
-import type { MemoryCredentialsHelper } from '../harness/n8nCore';
-import { runFeishu } from '../harness/n8nCore';
-import { withEmulator } from '../harness/updateRun';
+import type { Emulator } from '../../dev/emulator';
+import { EMAIL_AND_NAME_FIELDS, PEOPLE_CASES, PEOPLE_SEED } from '../../dev/emulator';
+import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { runFeishu } from '../../dev/harness/n8nCore';
+import { withEmulator } from '../helpers/updateRun';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;

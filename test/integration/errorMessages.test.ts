@@ -2,11 +2,11 @@
  * What a refused row says on n8n's error output: n8n keeps only the error's message there, so
  * Feishu's field violations and missing scopes must be in the message itself.
  */
-import type { Emulator } from '../emulator';
-import { startEmulator } from '../emulator';
-import { CREDENTIAL_ID, MemoryCredentialsHelper, runFeishu } from '../harness/n8nCore';
-import { leakedSecrets, secretsOf } from '../harness/secrets';
-import { updateParameters } from '../harness/updateRun';
+import type { Emulator } from '../../dev/emulator';
+import { startEmulator } from '../../dev/emulator';
+import { CREDENTIAL_ID, MemoryCredentialsHelper, runFeishu } from '../../dev/harness/n8nCore';
+import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
+import { updateParameters } from '../helpers/updateRun';
 
 const METADATA_SCOPES = ['corehr:common_data.meta_data:read', 'corehr:corehr:readonly', 'corehr:corehr'];
 const NO_METADATA_APP = { appId: 'cli_nometa00000000002', appSecret: 'no-metadata-scope-secret-5e0a77', missingScopes: METADATA_SCOPES };

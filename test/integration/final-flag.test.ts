@@ -5,10 +5,10 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import type { Emulator } from '../emulator';
-import type { MemoryCredentialsHelper } from '../harness/n8nCore';
-import { FEISHU_NODE_TYPE, runChain, runFeishu } from '../harness/n8nCore';
-import { allPatches, withEmulator } from '../harness/updateRun';
+import type { Emulator } from '../../dev/emulator';
+import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { FEISHU_NODE_TYPE, runChain, runFeishu } from '../../dev/harness/n8nCore';
+import { allPatches, withEmulator } from '../helpers/updateRun';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;

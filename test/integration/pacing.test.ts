@@ -7,9 +7,9 @@ import type { Clock } from '../../nodes/FeishuCoreHr/transport/pacer';
 import { transportSettings } from '../../nodes/FeishuCoreHr/actions/requestOptions';
 import { FEISHU_LIMITS, FeishuClient } from '../../nodes/FeishuCoreHr/transport';
 import { GRADE_FIELD_PATH, GRADE_FIELD_QUERY } from '../../nodes/FeishuCoreHr/helpers/grades';
-import type { Emulator } from '../emulator';
-import { startEmulator } from '../emulator';
-import { CREDENTIAL_ID, MemoryCredentialsHelper, executeContext } from '../harness/n8nCore';
+import type { Emulator } from '../../dev/emulator';
+import { startEmulator } from '../../dev/emulator';
+import { CREDENTIAL_ID, MemoryCredentialsHelper, executeContext } from '../../dev/harness/n8nCore';
 
 class FakeClock implements Clock {
 	time = 1_800_000_000_000;

@@ -6,12 +6,12 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { Emulator, EndpointName, PeopleCase, ProbationRecord } from '../emulator';
-import { DEFAULT_APP, DEFAULT_ASSESSMENT_APP_URL, PEOPLE_CASES, PEOPLE_SEED, UNKNOWN_EMPLOYEE, startEmulator } from '../emulator';
-import type { MemoryCredentialsHelper } from '../harness/n8nCore';
-import { FEISHU_NODE_TYPE, runChain, runFeishu } from '../harness/n8nCore';
-import { leakedSecrets, secretsOf } from '../harness/secrets';
-import { freshCredentials, withEmulator } from '../harness/updateRun';
+import type { Emulator, EndpointName, PeopleCase, ProbationRecord } from '../../dev/emulator';
+import { DEFAULT_APP, DEFAULT_ASSESSMENT_APP_URL, PEOPLE_CASES, PEOPLE_SEED, UNKNOWN_EMPLOYEE, startEmulator } from '../../dev/emulator';
+import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { FEISHU_NODE_TYPE, runChain, runFeishu } from '../../dev/harness/n8nCore';
+import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
+import { freshCredentials, withEmulator } from '../helpers/updateRun';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;

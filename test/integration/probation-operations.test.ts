@@ -1,6 +1,6 @@
-import type { Emulator } from '../emulator';
-import { startEmulator } from '../emulator';
-import { CREDENTIAL_ID, FEISHU_NODE_TYPE, MemoryCredentialsHelper, runChain, runFeishu } from '../harness/n8nCore';
+import type { Emulator } from '../../dev/emulator';
+import { startEmulator } from '../../dev/emulator';
+import { CREDENTIAL_ID, FEISHU_NODE_TYPE, MemoryCredentialsHelper, runChain, runFeishu } from '../../dev/harness/n8nCore';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;

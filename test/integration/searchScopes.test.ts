@@ -4,9 +4,9 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { Emulator, SeedData } from '../emulator';
-import { startEmulator } from '../emulator';
-import { CREDENTIAL_ID, MemoryCredentialsHelper, runFeishu } from '../harness/n8nCore';
+import type { Emulator, SeedData } from '../../dev/emulator';
+import { startEmulator } from '../../dev/emulator';
+import { CREDENTIAL_ID, MemoryCredentialsHelper, runFeishu } from '../../dev/harness/n8nCore';
 
 const READ_SCOPE = 'corehr:probation.assessment:read';
 const WRITE_SCOPE = 'corehr:probation.assessment:write';

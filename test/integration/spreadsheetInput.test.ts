@@ -2,10 +2,10 @@
  * Values as spreadsheets and Chinese input methods deliver them, through n8n-core's execution
  * against the emulator: what is unambiguous is normalised, the rest refused before sending.
  */
-import type { Emulator } from '../emulator';
-import type { MemoryCredentialsHelper } from '../harness/n8nCore';
-import { allPatches, updateParameters, withEmulator } from '../harness/updateRun';
-import { runFeishu } from '../harness/n8nCore';
+import type { Emulator } from '../../dev/emulator';
+import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { allPatches, updateParameters, withEmulator } from '../helpers/updateRun';
+import { runFeishu } from '../../dev/harness/n8nCore';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;

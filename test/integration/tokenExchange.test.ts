@@ -5,11 +5,11 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import type { Emulator, RequestLogEntry } from '../emulator';
-import { TOKEN_PATH } from '../emulator';
-import { CREDENTIAL_ID, MemoryCredentialsHelper } from '../harness/n8nCore';
-import { leakedSecrets, secretsOf } from '../harness/secrets';
-import { allPatches, freshCredentials, timedRun, updateParameters, withEmulator } from '../harness/updateRun';
+import type { Emulator, RequestLogEntry } from '../../dev/emulator';
+import { TOKEN_PATH } from '../../dev/emulator';
+import { CREDENTIAL_ID, MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
+import { allPatches, freshCredentials, timedRun, updateParameters, withEmulator } from '../helpers/updateRun';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;

@@ -2,10 +2,10 @@
  * The tenant token's life through n8n-core's credential machinery: one exchange for many rows,
  * and a refresh when Feishu answers an expired token with HTTP 400 / 99991663 (never 401).
  */
-import type { Emulator } from '../emulator';
-import type { MemoryCredentialsHelper } from '../harness/n8nCore';
-import { leakedSecrets, secretsOf } from '../harness/secrets';
-import { allPatches, onRequest, patchesFor, timedRun, updateParameters, withEmulator } from '../harness/updateRun';
+import type { Emulator } from '../../dev/emulator';
+import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
+import { allPatches, onRequest, patchesFor, timedRun, updateParameters, withEmulator } from '../helpers/updateRun';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;

@@ -5,11 +5,11 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Emulator } from '../emulator';
-import { DEFAULT_APP, startEmulator } from '../emulator';
-import { CREDENTIAL_ID, MemoryCredentialsHelper, loadOptions, runFeishu } from '../harness/n8nCore';
-import { leakedSecrets, secretsOf } from '../harness/secrets';
-import { allPatches, patchesFor } from '../harness/updateRun';
+import type { Emulator } from '../../dev/emulator';
+import { DEFAULT_APP, startEmulator } from '../../dev/emulator';
+import { CREDENTIAL_ID, MemoryCredentialsHelper, loadOptions, runFeishu } from '../../dev/harness/n8nCore';
+import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
+import { allPatches, patchesFor } from '../helpers/updateRun';
 
 const WRITE_SCOPE = 'corehr:probation.assessment:write';
 const METADATA_SCOPES = ['corehr:common_data.meta_data:read', 'corehr:corehr:readonly', 'corehr:corehr'];

@@ -1,4 +1,4 @@
-import { leakedSecrets, reachableText } from '../harness/secrets';
+import { leakedSecrets, reachableText } from '../../dev/harness/secrets';
 
 // The tests' leak check must see where a leak would hide, or "no secret found" means nothing.
 describe('the leak check used by the integration and fault tests', () => {

@@ -1,5 +1,5 @@
 /**
- * Standalone Feishu CoreHR emulator: `npx tsx test/emulator/main.ts` (npm run emulator).
+ * Standalone Feishu CoreHR emulator: `npx tsx dev/emulator/main.ts` (npm run emulator).
  * PORT (default 3900) and HOST (default 127.0.0.1, loopback only). SEED=N generates N employments
  * (default 20, PEOPLE_SEED: the sample sheet's assessments plus the PEOPLE_CASES); SEED=demo serves
  * the three-person DEMO_SEED. LOG_REQUESTS=0 turns the request log off for long runs.

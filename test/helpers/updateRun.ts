@@ -5,11 +5,11 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import type { AssessmentRecord, Emulator, RequestLogEntry } from '../emulator';
-import { startEmulator } from '../emulator';
-import type { WorkflowRun } from './n8nCore';
-import { CREDENTIAL_ID, MemoryCredentialsHelper, runFeishu } from './n8nCore';
-import { leakedSecrets, secretsOf } from './secrets';
+import type { AssessmentRecord, Emulator, RequestLogEntry } from '../../dev/emulator';
+import { startEmulator } from '../../dev/emulator';
+import type { WorkflowRun } from '../../dev/harness/n8nCore';
+import { CREDENTIAL_ID, MemoryCredentialsHelper, runFeishu } from '../../dev/harness/n8nCore';
+import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
 
 export const PATCH_PREFIX = '/open-apis/corehr/v2/probation/assessments/';
 

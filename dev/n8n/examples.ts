@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { PEOPLE_SEED } from '../emulator';
-import type { JsonObject } from './n8n';
+import type { JsonObject } from './runner';
 
 export const EXAMPLES_DIR: string = path.resolve(__dirname, '..', '..', 'examples');
 /** The HR sheet the spreadsheet and report examples read (工号, 姓名, 结果, 分数, 等级, 评语). */
@@ -25,7 +25,7 @@ export const EXAMPLE_SHEET: string = path.join(EXAMPLES_DIR, EXAMPLE_SHEET_NAME)
 export const EXAMPLE_REPORT_NAME = 'failed-probation-reviews.csv';
 
 /** A workflow saved with node version 1 (by assessment ID) and the sheet it reads, kept to prove it still works. */
-export const V1_FIXTURE_DIR: string = path.resolve(__dirname, 'fixtures', 'v1');
+export const V1_FIXTURE_DIR: string = path.resolve(__dirname, '..', '..', 'test', 'e2e', 'fixtures', 'v1');
 export const V1_SHEET_NAME = 'assessments.csv';
 
 /** The folder the examples read from and write to (n8n 2.x's default allowed folder in Docker). */
