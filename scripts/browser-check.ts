@@ -33,10 +33,10 @@ import puppeteer from 'puppeteer-core';
 
 import { TENANT_EXCHANGE_PATH, tokenOwner } from '../credentials/FeishuCoreHrApi.credentials';
 import { OWNER, ensureOwner, loginOwner } from '../dev/n8n/owner';
-import { startEmulator } from '../test/emulator';
-import type { Emulator } from '../test/emulator/types';
-import { CREDENTIAL_TYPE, CUSTOM_TYPE_PREFIX, EXAMPLE_SEED, emulatorCredential } from '../test/e2e/examples';
-import { ensureN8n, N8nInstance, REPO_ROOT, type N8nServer } from '../test/e2e/n8n';
+import { startEmulator } from '../dev/emulator';
+import type { Emulator } from '../dev/emulator/types';
+import { CREDENTIAL_TYPE, CUSTOM_TYPE_PREFIX, EXAMPLE_SEED, emulatorCredential } from '../dev/n8n/examples';
+import { ensureN8n, N8nInstance, REPO_ROOT, type N8nServer } from '../dev/n8n/runner';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUT_DIR = path.join(REPO_ROOT, '.browser-check');
@@ -320,12 +320,15 @@ async function openWorkflow(page: Page, url: string): Promise<void> {
 /** Node names the nodes panel lists for a search. */
 async function searchNodesPanel(page: Page, query: string): Promise<string[]> {
 	const selector = 'input[data-test-id=node-creator-search-bar], [data-test-id=node-creator-search-bar] input';
-	let input = await page.$(selector);
+	let input: ElementHandle<Element> | null = await page.$(selector);
 	if (!input) {
 		await page.$eval('[data-test-id=node-creator-plus-button]', (el) => (el as HTMLElement).click());
 		input = await waitFor(page, selector);
 	}
-	await input.click({ clickCount: 3 });
+	await input.evaluate((el) => {
+		(el as HTMLInputElement).focus();
+		(el as HTMLInputElement).select();
+	});
 	await page.keyboard.press('Backspace');
 	await input.type(query);
 	await pause(700);
@@ -374,7 +377,7 @@ async function panelIssues(page: Page): Promise<PanelIssue[]> {
 			const texts = await page.$$eval('[role=tooltip], [data-reka-popper-content-wrapper]', (els) =>
 				els.map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()).filter((t) => t.startsWith('Issues:')),
 			);
-			text = [...new Set(texts)].join(' | ');
+			text = texts.length ? texts[texts.length - 1].replace(/^Issues:/, '') : '';
 		} catch {
 			// no tooltip: the parameter name still tells which field is flagged
 		}
@@ -431,19 +434,22 @@ async function addCollectionField(page: Page, label: string): Promise<void> {
 
 /** Saves the open credential (n8n tests it on save) and returns what the test banner says. */
 async function saveAndReadTest(page: Page): Promise<string> {
+	await pause(500);
 	const tested = page.waitForResponse((r) => r.url().includes('/rest/credentials/test'), { timeout: 30_000 });
-	await page.click('[data-test-id=credential-save-button]');
+	await page.$eval('[data-test-id=credential-save-button] button, button[data-test-id=credential-save-button]', (el) => (el as HTMLElement).click());
 	await tested;
 	await pause(1500);
-	const details = await page.$('[data-test-id=credential-edit-dialog] [data-test-id^=credentials-config-container-test] a, [data-test-id=credential-edit-dialog] [data-test-id^=credentials-config-container-test] [role=button]');
-	if (details) {
-		await details.click().catch(() => undefined);
-		await pause(600);
-	}
-	const texts = await page.$$eval('[data-test-id=credential-edit-dialog] [data-test-id^=credentials-config-container-test]', (els) =>
-		els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()),
-	);
-	return texts.join(' | ') || '(no test banner)';
+	// "More details" unfolds the reason under "Couldn't connect with these settings".
+	await page.$$eval('[data-test-id=credential-edit-dialog] a, [data-test-id=credential-edit-dialog] span', (els) => {
+		const more = els.find((e) => (e.textContent ?? '').trim() === 'More details');
+		if (more) (more as HTMLElement).click();
+	});
+	await pause(800);
+	const text = await page.$eval('[data-test-id=credential-edit-dialog]', (el) => (el as HTMLElement).innerText);
+	const start = text.search(/Couldn.t connect|Connection tested successfully/);
+	if (start === -1) return '(no test banner)';
+	const end = text.indexOf('Domain', start);
+	return text.slice(start, end === -1 ? start + 400 : end).replace(/\s+/g, ' ').replace(/ Retry\b/, '').trim();
 }
 
 async function typeInto(page: Page, parameter: string, value: string): Promise<void> {
