@@ -9,6 +9,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import type { TenantTokenAnswer } from '../nodes/FeishuCoreHr/transport/endpoints';
+import { TENANT_EXCHANGE, tenantTokenRequestBody } from '../nodes/FeishuCoreHr/transport/endpoints';
+
 /** Base URL of each public Open Platform; an app made on one does not work on the other. */
 export const FEISHU_DOMAINS = {
 	feishu: 'https://open.feishu.cn',
@@ -16,8 +19,6 @@ export const FEISHU_DOMAINS = {
 } as const;
 
 export const FEISHU_CREDENTIAL_NAME = 'feishuCoreHrApi';
-/** Where App ID and App Secret are exchanged for a tenant access token. */
-export const TENANT_EXCHANGE_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 /** Bounds the exchange where nothing else does (the Test button); the node applies its own Timeout. */
 export const TOKEN_TIMEOUT_MS = 30_000;
 const RATE_LIMIT_CODE = 99991400;
@@ -140,7 +141,7 @@ export function readTokenAnswer(url: string, answer: unknown): TokenOutcome {
 	const logPart = logId ? `, log ID ${logId}` : '';
 	const where = `the token endpoint ${withoutUserInfo(url)}`;
 
-	const token = envelope?.tenant_access_token;
+	const token = (envelope as TenantTokenAnswer | undefined)?.tenant_access_token;
 	if (code === 0 && status < 300 && typeof token === 'string' && token !== '') return { token };
 
 	if (status === 429 || code === RATE_LIMIT_CODE) {
@@ -352,14 +353,14 @@ export class FeishuCoreHrApi implements ICredentialType {
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const app = appCredentials(credentials);
-		const url = `${app.baseUrl}${TENANT_EXCHANGE_PATH}`;
+		const url = `${app.baseUrl}${TENANT_EXCHANGE.path}`;
 		let answer: unknown;
 		try {
 			answer = await this.helpers.httpRequest({
-				method: 'POST',
+				method: TENANT_EXCHANGE.method,
 				url,
 				headers: { 'Content-Type': 'application/json; charset=utf-8' },
-				body: { app_id: app.appId, app_secret: app.appSecret },
+				body: tenantTokenRequestBody(app.appId, app.appSecret),
 				json: true,
 				// Feishu answers wrong credentials with HTTP 400 and a code, gateways with their own
 				// status: read both instead of n8n's generic error.
@@ -379,7 +380,7 @@ export class FeishuCoreHrApi implements ICredentialType {
 	}
 
 	authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => {
-		if (String(requestOptions.url ?? '').endsWith(TENANT_EXCHANGE_PATH)) return credentialTestRequest(credentials, requestOptions);
+		if (String(requestOptions.url ?? '').endsWith(TENANT_EXCHANGE.path)) return credentialTestRequest(credentials, requestOptions);
 		// A saved credential keeps its token through an edit: never send one to another app or server.
 		if (!holdsTokenForCurrentApp(credentials)) throw new TokenRenewalNeeded('was issued for another App ID or Base URL');
 		return {
@@ -394,8 +395,8 @@ export class FeishuCoreHrApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: baseUrlExpression,
-			method: 'POST',
-			url: TENANT_EXCHANGE_PATH,
+			method: TENANT_EXCHANGE.method,
+			url: TENANT_EXCHANGE.path,
 		},
 		rules: [
 			{ type: 'responseCode', properties: { value: 429, message: "Feishu's rate limit for token requests was hit; wait a moment and test again." } },
@@ -422,9 +423,9 @@ function credentialTestRequest(credentials: ICredentialDataDecryptedObject, requ
 	return {
 		...requestOptions,
 		baseURL: undefined,
-		url: `${app.baseUrl}${TENANT_EXCHANGE_PATH}`,
+		url: `${app.baseUrl}${TENANT_EXCHANGE.path}`,
 		headers: { ...requestOptions.headers, 'Content-Type': 'application/json; charset=utf-8' },
-		body: { app_id: app.appId, app_secret: app.appSecret },
+		body: tenantTokenRequestBody(app.appId, app.appSecret),
 		json: true,
 	};
 }

@@ -4,9 +4,9 @@
  * minutes of pacing are checked by counting, in well under a second of real time.
  */
 import type { Clock } from '../../nodes/FeishuCoreHr/transport/pacer';
-import { transportSettings } from '../../nodes/FeishuCoreHr/actions/requestOptions';
+import { transportSettings } from '../../nodes/FeishuCoreHr/actions/transportSettings';
 import { FEISHU_LIMITS, FeishuClient } from '../../nodes/FeishuCoreHr/transport';
-import { GRADE_FIELD_PATH, GRADE_FIELD_QUERY } from '../../nodes/FeishuCoreHr/helpers/grades';
+import { GRADE_FIELD, customFields } from '../../nodes/FeishuCoreHr/transport/endpoints';
 import type { Emulator } from '../../dev/emulator';
 import { startEmulator } from '../../dev/emulator';
 import { CREDENTIAL_ID, MemoryCredentialsHelper, executeContext } from '../../dev/harness/n8nCore';
@@ -59,7 +59,7 @@ describe('reads keep to both of Feishu\'s documented limits', () => {
 	it(`sends 1,050 reads at no more than ${FEISHU_LIMITS.read.perSecond} per second and ${FEISHU_LIMITS.read.perMinute} per minute, and never meets a 429`, async () => {
 		const client = new FeishuClient(executeContext(credentials), transportSettings({}), clock);
 		for (let i = 0; i < 1_050; i++) {
-			await client.request({ method: 'GET', path: GRADE_FIELD_PATH, qs: { ...GRADE_FIELD_QUERY }, kind: 'read' });
+			await client.request(customFields.getByParam.request({ params: { ...GRADE_FIELD } }));
 		}
 		const times = readTimes();
 		expect(times).toHaveLength(1_050);

@@ -1,10 +1,9 @@
 import {
 	parseAssessment,
-	resolveGrade,
 	toWireAssessment,
 } from '../../nodes/FeishuCoreHr/actions/probationAssessment/fields';
-import type { GradeOption } from '../../nodes/FeishuCoreHr/helpers/grades';
-import { gradeOptionsFromField } from '../../nodes/FeishuCoreHr/helpers/grades';
+import type { GradeOption } from '../../nodes/FeishuCoreHr/actions/grades';
+import { gradeOptionsFromField, resolveGrade } from '../../nodes/FeishuCoreHr/actions/grades';
 import { InvalidInputError } from '../../nodes/FeishuCoreHr/helpers/parse';
 
 const GRADES: GradeOption[] = [

@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { FeishuCoreHr } from '../../nodes/FeishuCoreHr/FeishuCoreHr.node';
-import { requestOptionProperties, transportSettings } from '../../nodes/FeishuCoreHr/actions/requestOptions';
+import { requestOptionProperties } from '../../nodes/FeishuCoreHr/actions/requestOptions';
+import { transportSettings } from '../../nodes/FeishuCoreHr/actions/transportSettings';
 import { DEFAULT_SETTINGS, FEISHU_LIMITS } from '../../nodes/FeishuCoreHr/transport';
 
 const shownDefault = (name: string): unknown => requestOptionProperties('write').find((p) => p.name === name)?.default;

@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FeishuClient } from '../transport';
-import { EMPLOYEE_FIELDS, EMPLOYEE_SEARCH_PATH, PROBATION_SEARCH_PATH, SEARCH_PAGE_SIZE } from '../transport/endpoints';
+import type { EmployeeItem, EmployeeSearchData, ProbationItem } from '../transport/endpoints';
+import { EMPLOYEE_FIELDS, SEARCH_PAGE_SIZE, employees, probation } from '../transport/endpoints';
 import { searchPages } from './paging';
 
 /** How a row names an employee. */
@@ -42,7 +43,8 @@ export class LookupError extends Error {
 	}
 }
 
-const FILTER_BY_KIND: Record<EmployeeKeyKind, { body: string; field: string; label: string }> = {
+/** Per kind of key: the search's filter list, and the answer's field that says which key an employment matched. */
+const FILTER_BY_KIND: Record<EmployeeKeyKind, { body: keyof EmployeeSearchData; field: keyof EmployeeItem; label: string }> = {
 	employeeNumber: { body: 'employee_number_list', field: 'employee_number', label: 'employee numbers' },
 	email: { body: 'email_address_list', field: 'email_address', label: 'work emails' },
 	employmentId: { body: 'employment_id_list', field: 'employment_id', label: 'employment IDs' },
@@ -60,8 +62,8 @@ function normaliseKey(kind: EmployeeKeyKind, value: string): string {
 	return kind === 'email' ? value.toLowerCase() : value;
 }
 
-export function toEmployeeFound(item: IDataObject): EmployeeFound {
-	const person = (item.person_info ?? {}) as IDataObject;
+export function toEmployeeFound(item: EmployeeItem): EmployeeFound {
+	const person = item.person_info ?? {};
 	return {
 		employmentId: String(item.employment_id ?? ''),
 		employeeNumber: text(item.employee_number),
@@ -71,7 +73,7 @@ export function toEmployeeFound(item: IDataObject): EmployeeFound {
 	};
 }
 
-export function toProbationFound(item: IDataObject): ProbationFound {
+export function toProbationFound(item: ProbationItem): ProbationFound {
 	const found: ProbationFound = {
 		employmentId: String(item.employment_id ?? ''),
 		probationId: text(item.probation_id),
@@ -79,9 +81,8 @@ export function toProbationFound(item: IDataObject): ProbationFound {
 		raw: item,
 	};
 	if (Array.isArray(item.assessments)) {
-		found.assessments = (item.assessments as IDataObject[]).map((a) => ({
+		found.assessments = item.assessments.map((a) => ({
 			assessmentId: String(a.assessment_id ?? ''),
-			// Three "s": Feishu's own spelling of the key.
 			isFinalAssessment: typeof a.is_final_asssessment === 'boolean' ? a.is_final_asssessment : undefined,
 			assessmentStatus: enumName(a.assessment_status),
 		}));
@@ -226,11 +227,9 @@ export class Directory {
 
 	private async searchEmployees(kind: EmployeeKeyKind, idType: string, values: string[]): Promise<Map<string, EmployeeFound[]>> {
 		const filter = FILTER_BY_KIND[kind];
-		const items = await searchPages(this.client, {
-			path: EMPLOYEE_SEARCH_PATH,
-			qs: { user_id_type: idType },
-			body: { [filter.body]: values, fields: EMPLOYEE_FIELDS },
-			kind: 'employeeSearch',
+		const items = await searchPages(this.client, employees.search, {
+			params: { user_id_type: idType },
+			data: { [filter.body]: values, fields: EMPLOYEE_FIELDS },
 		});
 		const byKey = new Map<string, EmployeeFound[]>();
 		for (const item of items) {
@@ -249,7 +248,7 @@ export class Directory {
 	}
 
 	private async searchProbations(idType: string, employmentIds: string[]): Promise<Map<string, ProbationFound[]>> {
-		const items = await searchPages(this.client, { path: PROBATION_SEARCH_PATH, qs: { user_id_type: idType }, body: { employment_ids: employmentIds } });
+		const items = await searchPages(this.client, probation.search, { params: { user_id_type: idType }, data: { employment_ids: employmentIds } });
 		const byId = new Map<string, ProbationFound[]>();
 		for (const item of items) {
 			const found = toProbationFound(item);

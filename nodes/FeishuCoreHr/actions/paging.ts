@@ -2,8 +2,9 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { InvalidInputError, parseBoolean, parseNumber } from '../helpers/parse';
 
-import type { FeishuClient, RequestKind } from '../transport';
-import { SEARCH_PAGE_SIZE } from '../transport/endpoints';
+import type { FeishuClient } from '../transport';
+import type { Endpoint, Page, PageParams } from '../transport/endpoints';
+import { SEARCH_PAGE_SIZE, send } from '../transport/endpoints';
 
 /** Every search operation's Return All / Limit pair. */
 export const returnAllProperties: INodeProperties[] = [
@@ -33,41 +34,40 @@ export function resultLimit(returnAll: unknown, limit: unknown): number {
 	return n;
 }
 
-export interface SearchPagesRequest {
-	path: string;
-	qs: IDataObject;
-	body: IDataObject;
+/** A search that pages with `page_size`/`page_token` (its endpoint says which of Feishu's limits it counts against). */
+export type SearchEndpoint<Q extends PageParams, B extends IDataObject, T> = Endpoint<{ params: Q; data: B }, Page<T>>;
+
+export interface SearchPagesRequest<Q extends PageParams, B extends IDataObject> {
+	/** The query beside the paging parameters. */
+	params: Omit<Q, keyof PageParams>;
+	data: B;
 	/** Stop once this many items are read (default: all). */
 	limit?: number;
 	itemIndex?: number;
-	/** Which of Feishu's limits the pages count against (default: the read limits). */
-	kind?: RequestKind;
 }
 
 /**
  * Reads a Feishu search page after page (`page_token`), asking each page only for what is still
  * needed. Paging that goes round in circles would never end: a repeated token stops it.
  */
-export async function searchPages(client: FeishuClient, request: SearchPagesRequest): Promise<IDataObject[]> {
+export async function searchPages<Q extends PageParams, B extends IDataObject, T extends IDataObject>(
+	client: FeishuClient,
+	endpoint: SearchEndpoint<Q, B, T>,
+	request: SearchPagesRequest<Q, B>,
+): Promise<T[]> {
 	const limit = request.limit ?? Infinity;
-	const items: IDataObject[] = [];
+	const items: T[] = [];
 	const seen = new Set<string>();
 	let pageToken: string | undefined;
 	do {
-		const response = await client.request<{ items?: unknown[]; has_more?: boolean; page_token?: string }>({
-			method: 'POST',
-			path: request.path,
-			qs: { ...request.qs, page_size: Math.min(SEARCH_PAGE_SIZE, limit - items.length), ...(pageToken ? { page_token: pageToken } : {}) },
-			body: request.body,
-			itemIndex: request.itemIndex,
-			kind: request.kind ?? 'read',
-		});
-		for (const item of response.data?.items ?? []) {
-			if (typeof item === 'object' && item !== null) items.push(item as IDataObject);
+		const params = { ...request.params, page_size: Math.min(SEARCH_PAGE_SIZE, limit - items.length), ...(pageToken ? { page_token: pageToken } : {}) } as Q;
+		const response = await send(client, endpoint.request({ params, data: request.data }, request.itemIndex));
+		for (const item of (response.data?.items ?? []) as unknown[]) {
+			if (typeof item === 'object' && item !== null) items.push(item as T);
 		}
 		pageToken = response.data?.has_more && response.data.page_token ? response.data.page_token : undefined;
 		if (pageToken !== undefined && seen.has(pageToken)) {
-			throw new Error(`Feishu returned the same page token twice (${request.path}, ${items.length} items read); stopped instead of looping`);
+			throw new Error(`Feishu returned the same page token twice (${endpoint.path}, ${items.length} items read); stopped instead of looping`);
 		}
 		if (pageToken !== undefined) seen.add(pageToken);
 	} while (pageToken && items.length < limit);

@@ -1,7 +1,12 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+/**
+ * The editor's request options (the "Options" collection of every operation); transportSettings.ts
+ * reads what the user set. The literal defaults here are what the editor shows; a test checks they
+ * equal DEFAULT_SETTINGS.
+ */
+import type { INodeProperties } from 'n8n-workflow';
 
-import type { RequestKind, TransportSettings } from '../transport';
-import { DEFAULT_SETTINGS, FEISHU_LIMITS } from '../transport';
+import type { RequestKind } from '../transport';
+import { FEISHU_LIMITS } from '../transport';
 
 /**
  * "Max Requests per Minute" as the operation's own requests need it: a write operation's
@@ -78,25 +83,4 @@ export function readOptionsProperty(...own: INodeProperties[]): INodeProperties 
 /** The same for Employee → Search, whose Feishu limit is its own. */
 export function employeeSearchOptionsProperty(...own: INodeProperties[]): INodeProperties {
 	return options('employeeSearch', own);
-}
-
-// The literal defaults above are what the editor shows; a test checks they equal DEFAULT_SETTINGS.
-function nonNegative(value: unknown, fallback: number): number;
-function nonNegative(value: unknown, fallback: undefined): number | undefined;
-function nonNegative(value: unknown, fallback: number | undefined): number | undefined {
-	const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-	return Number.isFinite(n) && n >= 0 ? n : fallback;
-}
-
-export function transportSettings(options: IDataObject): TransportSettings {
-	const perMinute = nonNegative(options.maxRequestsPerMinute, undefined);
-	return {
-		...DEFAULT_SETTINGS,
-		// Not set: Feishu's documented limits alone, which the shown default equals.
-		...(perMinute === undefined ? {} : { maxRequestsPerMinute: Math.floor(perMinute) }),
-		maxRateLimitWaitMs: nonNegative(options.maxRateLimitWaitSeconds, DEFAULT_SETTINGS.maxRateLimitWaitMs / 1000) * 1000,
-		// Expressions can pass the editor's bounds: keep the same ones here.
-		maxRetries: Math.min(10, Math.floor(nonNegative(options.maxRetries, DEFAULT_SETTINGS.maxRetries))),
-		timeoutMs: Math.max(100, nonNegative(options.timeoutSeconds, DEFAULT_SETTINGS.timeoutMs / 1000) * 1000),
-	};
 }

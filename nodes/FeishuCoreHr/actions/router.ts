@@ -2,13 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { deriveClientToken, requestKey } from '../helpers/clientToken';
-import type { GradeOption } from '../helpers/grades';
 import { InvalidInputError } from '../helpers/parse';
 import { FeishuClient } from '../transport';
 import { Directory, LookupError } from './directory';
-import { fetchGradeOptions } from './gradeOptions';
-import { operations } from './operations';
-import { transportSettings } from './requestOptions';
+import { gradesOfRun } from './grades';
+import { operations } from './resources';
+import { transportSettings } from './transportSettings';
 import type { RunContext } from './types';
 
 function itemLabel(itemIndex: number): string {
@@ -46,7 +45,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const client = new FeishuClient(this, transportSettings(options));
-	let grades: Promise<GradeOption[] | undefined> | undefined;
 	// Where a write comes from; the run index tells apart the passes of a loop in one execution.
 	const origin = [
 		this.getInstanceId(),
@@ -60,11 +58,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const run: RunContext = {
 		client,
 		directory: new Directory(client),
-		grades: async () => {
-			// Unreadable list (e.g. no metadata scope): the grade is then sent as given.
-			grades ??= fetchGradeOptions(client).catch(() => undefined);
-			return await grades;
-		},
+		grades: gradesOfRun(client),
 		clientToken: (itemIndex, { method, path, body }) => {
 			const key = requestKey(method, path, body);
 			const given = this.getNodeParameter('options.clientToken', itemIndex, '') as unknown;

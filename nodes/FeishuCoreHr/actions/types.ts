@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { GradeOption } from '../helpers/grades';
+import type { GradeOption } from './grades';
 import type { FeishuClient } from '../transport';
 import type { Directory } from './directory';
 

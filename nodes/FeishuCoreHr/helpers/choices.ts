@@ -1,6 +1,17 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
 
-import type { Choice } from './parse';
+/**
+ * One allowed value of a field: what is sent, the editor's label, and the other spellings a
+ * spreadsheet may use. The lists below serve several operations (lists only one resource uses sit
+ * with it, e.g. probation/lifecycle.ts); parseChoice checks against them, toOptions makes a dropdown.
+ */
+export interface Choice<V extends string = string> {
+	value: V;
+	/** English label shown in the editor. */
+	name: string;
+	/** Other spellings accepted from spreadsheets and forms (Chinese labels, synonyms). */
+	aliases: readonly string[];
+}
 
 /** Option lists used by both the editor's dropdowns and the validators. */
 export const ASSESSMENT_STATUSES = [

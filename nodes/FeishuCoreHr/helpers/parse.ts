@@ -3,6 +3,8 @@
  * Each returns the clean value or throws InvalidInputError; none sends anything.
  */
 
+import type { Choice } from './choices';
+
 /** A bad value for one field: names the field, the value and what is allowed. */
 export class InvalidInputError extends Error {
 	constructor(
@@ -102,14 +104,6 @@ export function parseTextId(field: string, value: unknown): string {
 	const text = toHalfWidth(value).trim();
 	if (!/^[\w.:-]{1,128}$/.test(text)) throw new InvalidInputError(field, value, allowed);
 	return text;
-}
-
-export interface Choice<V extends string = string> {
-	value: V;
-	/** English label shown in the editor. */
-	name: string;
-	/** Other spellings accepted from spreadsheets and forms (Chinese labels, synonyms). */
-	aliases: readonly string[];
 }
 
 function normalise(text: string): string {

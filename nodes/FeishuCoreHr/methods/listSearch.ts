@@ -1,4 +1,4 @@
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { assessmentsWithheld, assessmentsWithheldMessage } from '../actions/probation/assessmentScope';
@@ -6,7 +6,8 @@ import type { EmployeeFound } from '../actions/directory';
 import { Directory, toEmployeeFound } from '../actions/directory';
 import { COREHR_ID_TYPE } from '../helpers/employee';
 import { DEFAULT_SETTINGS, FeishuClient } from '../transport';
-import { EMPLOYEE_FIELDS, EMPLOYEE_SEARCH_PATH, SEARCH_PAGE_SIZE } from '../transport/endpoints';
+import type { EmployeeSearchData } from '../transport/endpoints';
+import { EMPLOYEE_FIELDS, SEARCH_PAGE_SIZE, employees, send } from '../transport/endpoints';
 
 function clientFor(ctx: ILoadOptionsFunctions): FeishuClient {
 	return new FeishuClient(ctx, { ...DEFAULT_SETTINGS, maxRequestsPerMinute: 0 });
@@ -14,15 +15,10 @@ function clientFor(ctx: ILoadOptionsFunctions): FeishuClient {
 
 /** One page of Feishu's fuzzy employee search (name, employee number, email), current employees only. */
 async function employeePage(client: FeishuClient, filter?: string, paginationToken?: string): Promise<{ employees: EmployeeFound[]; next?: string }> {
-	const body: IDataObject = { fields: EMPLOYEE_FIELDS, employment_status: 'hired' };
-	if (filter?.trim()) body.key_word = filter.trim();
-	const response = await client.request<{ items?: IDataObject[]; has_more?: boolean; page_token?: string }>({
-		method: 'POST',
-		path: EMPLOYEE_SEARCH_PATH,
-		qs: { page_size: SEARCH_PAGE_SIZE, user_id_type: COREHR_ID_TYPE, ...(paginationToken ? { page_token: paginationToken } : {}) },
-		body,
-		kind: 'employeeSearch',
-	});
+	const data: EmployeeSearchData = { fields: EMPLOYEE_FIELDS, employment_status: 'hired' };
+	if (filter?.trim()) data.key_word = filter.trim();
+	const params = { page_size: SEARCH_PAGE_SIZE, user_id_type: COREHR_ID_TYPE, ...(paginationToken ? { page_token: paginationToken } : {}) };
+	const response = await send(client, employees.search.request({ params, data }));
 	return { employees: (response.data?.items ?? []).map(toEmployeeFound), next: response.data?.has_more ? response.data.page_token : undefined };
 }
 

@@ -4,7 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { toOutput } from '../../helpers/output';
 import { COREHR_ID_TYPE, parseEmploymentId, parseEmployeeNumber, parseWorkEmail } from '../../helpers/employee';
 import { InvalidInputError, isBlank, parseBoolean, parseChoice, parseText } from '../../helpers/parse';
-import { EMPLOYEE_FIELDS, EMPLOYEE_SEARCH_PATH, SEARCH_PAGE_SIZE } from '../../transport/endpoints';
+import type { EmployeeSearchData } from '../../transport/endpoints';
+import { EMPLOYEE_FIELDS, SEARCH_PAGE_SIZE, employees as employeesEndpoint } from '../../transport/endpoints';
 import { toEmployeeFound } from '../directory';
 import { resultLimit, returnAllProperties, searchPages } from '../paging';
 import { assessmentsWithheld, assessmentsWithheldMessage } from '../probation/assessmentScope';
@@ -97,8 +98,8 @@ function capped(field: string, values: string[]): string[] {
 }
 
 /** Checks the filters and builds Feishu's employee search body. Pure, so bad filters fail before any request. */
-export function employeeSearchBody(filters: IDataObject): IDataObject {
-	const body: IDataObject = { fields: EMPLOYEE_FIELDS };
+export function employeeSearchBody(filters: IDataObject): EmployeeSearchData {
+	const body: EmployeeSearchData = { fields: EMPLOYEE_FIELDS };
 	if (!isBlank(filters.employeeNumbers)) {
 		body.employee_number_list = capped('Employee Numbers', list(filters.employeeNumbers).flatMap((v) => parseEmployeeNumber('Employee Numbers', v).values));
 	}
@@ -126,7 +127,7 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const includeProbation = isBlank(options.includeProbation) ? false : parseBoolean('Include Probation', options.includeProbation);
 
-	const items = await searchPages(run.client, { path: EMPLOYEE_SEARCH_PATH, qs: { user_id_type: COREHR_ID_TYPE }, body, limit, itemIndex, kind: 'employeeSearch' });
+	const items = await searchPages(run.client, employeesEndpoint.search, { params: { user_id_type: COREHR_ID_TYPE }, data: body, limit, itemIndex });
 	const employees = items.map(toEmployeeFound);
 	if (includeProbation) run.directory.prefetchProbations(COREHR_ID_TYPE, employees.map((e) => e.employmentId));
 	const probationsShown: IDataObject[] = [];

@@ -3,7 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { toOptions } from '../../helpers/choices';
 import { InvalidInputError, isBlank, parseNumber } from '../../helpers/parse';
-import { PROBATION_EDIT_PATH } from '../../transport/endpoints';
+import type { ProbationEditData } from '../../transport/endpoints';
+import { probation, send } from '../../transport/endpoints';
 import { employeeLocatorProperty, employeeRefOf, employmentOf, prefetchEmployees } from '../probationAssessment/employeeTarget';
 import { writeResult } from '../probationAssessment/shared';
 import { optionsProperty } from '../requestOptions';
@@ -24,7 +25,7 @@ const FIELDS = {
 	extendedProbationPeriodUnit: { label: 'Extension Unit', wire: 'extended_probation_period_unit' },
 	notes: { label: 'Notes', wire: 'notes' },
 	selfReview: { label: 'Self-Review', wire: 'self_review' },
-} as const;
+} as const satisfies Record<string, { label: string; wire: Exclude<keyof ProbationEditData, 'employment_id'> }>;
 
 type Field = keyof typeof FIELDS;
 export type ProbationChanges = Partial<Record<Field, string | number>>;
@@ -152,9 +153,9 @@ export function parseChanges(raw: IDataObject): ProbationChanges {
 }
 
 /** Feishu's wire body: the employment and the changed fields, under Feishu's names. */
-export function editBody(employmentId: string, changes: ProbationChanges): IDataObject {
-	const body: IDataObject = { employment_id: employmentId };
-	for (const [name, value] of Object.entries(changes) as Array<[Field, string | number]>) body[FIELDS[name].wire] = value;
+export function editBody(employmentId: string, changes: ProbationChanges): ProbationEditData {
+	const body: ProbationEditData = { employment_id: employmentId };
+	for (const [name, value] of Object.entries(changes) as Array<[Field, string | number]>) (body as IDataObject)[FIELDS[name].wire] = value;
 	return body;
 }
 
@@ -171,13 +172,7 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 	const { ref, changes } = readItem(this, itemIndex);
 	const employment = await employmentOf(run, ref);
 	// Feishu's edit takes no client token; sending the same values again changes nothing, so a retry is safe.
-	const response = await run.client.request({
-		method: 'POST',
-		path: PROBATION_EDIT_PATH,
-		qs: { user_id_type: employment.idType },
-		body: editBody(employment.id, changes),
-		itemIndex,
-	});
+	const response = await send(run.client, probation.edit.request({ params: { user_id_type: employment.idType }, data: editBody(employment.id, changes) }, itemIndex));
 	return [{ ...employment.who, edited: true, ...changes, ...writeResult(response) }];
 }
 

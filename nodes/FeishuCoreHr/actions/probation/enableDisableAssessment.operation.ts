@@ -5,7 +5,8 @@ import { toOptions } from '../../helpers/choices';
 import { InvalidInputError, isBlank, parseHttpUrl } from '../../helpers/parse';
 import type { RequestFailure } from '../../transport';
 import { requestFailure } from '../../transport';
-import { ASSESSMENT_FEATURE_PATH } from '../../transport/endpoints';
+import type { AssessmentFeatureData } from '../../transport/endpoints';
+import { probation, send } from '../../transport/endpoints';
 import { writeResult } from '../probationAssessment/shared';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
@@ -85,9 +86,9 @@ function alreadyInState(asked: { active: boolean; appUrl?: string }, failure: Re
 
 async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
 	const asked = readItem(this, itemIndex);
-	const body: IDataObject = asked.active ? { active: true, app_url: asked.appUrl } : { active: false };
+	const data: AssessmentFeatureData = asked.active ? { active: true, app_url: asked.appUrl } : { active: false };
 	// Feishu's switch takes no client token. "Already in that state" is the state asked for: an answer, not a failure.
-	return await run.client.request({ method: 'POST', path: ASSESSMENT_FEATURE_PATH, body, itemIndex }).then(
+	return await send(run.client, probation.enableDisableAssessment.request({ data }, itemIndex)).then(
 		(response) => [{ ...asked, assessmentFeature: stateWord(asked.active), changed: true, alreadyInState: false, ...writeResult(response) }],
 		(error: unknown) => {
 			const failure = requestFailure(error);

@@ -3,7 +3,7 @@
  * option lists (one definition for the dropdown and the validator) and the checks of optional
  * cells. Pure: nothing here sends anything.
  */
-import type { Choice } from '../../helpers/parse';
+import type { Choice } from '../../helpers/choices';
 import { isBlank, parseChoice, parseDate, parseText } from '../../helpers/parse';
 
 export const CONVERSION_MODES = [

@@ -5,10 +5,12 @@ import { ASSESSMENT_RESULTS, PROBATION_STATUSES, toOptions } from '../../helpers
 import { toOutput } from '../../helpers/output';
 import { InvalidInputError, isBlank, parseBoolean, parseChoice, parseDate } from '../../helpers/parse';
 import { DEFAULT_DEPARTMENT_ID_TYPE, DEFAULT_USER_ID_TYPE, departmentIdTypeOption, parseIdOfType, userIdTypeOption } from '../idTypes';
-import { OUTPUT_RENAMES, resolveGrade } from '../probationAssessment/fields';
+import { resolveGrade } from '../grades';
+import { OUTPUT_RENAMES } from '../probationAssessment/fields';
 import { resultLimit, returnAllProperties, searchPages } from '../paging';
 import { readOptionsProperty } from '../requestOptions';
-import { PROBATION_SEARCH_PATH } from '../../transport/endpoints';
+import type { ProbationSearchData, ProbationSearchDateRange } from '../../transport/endpoints';
+import { probation } from '../../transport/endpoints';
 import type { Operation, RunContext } from '../types';
 import { assessmentsWithheld, assessmentsWithheldMessage } from './assessmentScope';
 
@@ -19,7 +21,7 @@ const DATE_RANGES = [
 	{ name: 'probationExpectedEndDate', label: 'Expected Probation End Date', wire: 'probation_expected_end_date' },
 	{ name: 'actualProbationEndDate', label: 'Actual Probation End Date', wire: 'actual_probation_end_date' },
 	{ name: 'conversionInitiatedDate', label: 'Conversion Initiated Date', wire: 'initiating_time' },
-] as const;
+] as const satisfies ReadonlyArray<{ name: string; label: string; wire: ProbationSearchDateRange }>;
 
 const dateFilters: INodeProperties[] = DATE_RANGES.flatMap((range) => [
 	{
@@ -119,8 +121,8 @@ export interface IdTypes {
 }
 
 /** Checks the filters and builds Feishu's search body. Pure, so bad filters fail before any request. */
-export function searchBody(filters: IDataObject, idTypes: IdTypes, grade: (value: unknown) => string): IDataObject {
-	const body: IDataObject = {};
+export function searchBody(filters: IDataObject, idTypes: IdTypes, grade: (value: unknown) => string): ProbationSearchData {
+	const body: ProbationSearchData = {};
 	if (!isBlank(filters.employmentIds)) body.employment_ids = idList('Employment IDs', filters.employmentIds, idTypes.userIdType);
 	if (!isBlank(filters.departmentIds)) body.department_ids = idList('Department IDs', filters.departmentIds, idTypes.departmentIdType);
 	for (const range of DATE_RANGES) {
@@ -166,8 +168,8 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 	};
 	const grades = isBlank(filters.finalAssessmentGrade) ? undefined : await run.grades();
 	const body = searchBody(filters, idTypes, (value) => resolveGrade(value, grades));
-	const qs: IDataObject = { user_id_type: idTypes.userIdType, department_id_type: idTypes.departmentIdType };
-	const items = await searchPages(run.client, { path: PROBATION_SEARCH_PATH, qs, body, limit, itemIndex });
+	const params = { user_id_type: idTypes.userIdType, department_id_type: idTypes.departmentIdType };
+	const items = await searchPages(run.client, probation.search, { params, data: body, limit, itemIndex });
 	const found = items.map((item) => toOutput(item, OUTPUT_RENAMES) as IDataObject);
 	if (assessmentsWithheld(found)) {
 		// Split out, that would be zero items and a run that looks fine; whole probations still

@@ -6,7 +6,8 @@ import type { EmployeeRef } from '../../helpers/employee';
 import { COREHR_ID_TYPE, parseEmploymentId } from '../../helpers/employee';
 import { toOutput } from '../../helpers/output';
 import { InvalidInputError, isBlank } from '../../helpers/parse';
-import { PROBATION_SUBMIT_PATH } from '../../transport/endpoints';
+import type { ProbationSubmitData } from '../../transport/endpoints';
+import { probation as probationApi, send } from '../../transport/endpoints';
 import { employeeLocatorProperty, employeeRefOf, employmentOf, prefetchEmployees } from '../probationAssessment/employeeTarget';
 import { OUTPUT_RENAMES } from '../probationAssessment/fields';
 import { clientTokenOption, writeResult } from '../probationAssessment/shared';
@@ -157,8 +158,8 @@ function readItem(ctx: IExecuteFunctions, itemIndex: number): { ref: EmployeeRef
 }
 
 /** Feishu's wire body: only what the item gave. */
-export function submitBody(employmentId: string, input: SubmitInput): IDataObject {
-	const body: IDataObject = {
+export function submitBody(employmentId: string, input: SubmitInput): ProbationSubmitData {
+	const body: ProbationSubmitData = {
 		employment_id: employmentId,
 		conversion_mode: CONVERSION_MODE_WIRE[input.conversionMode],
 		submission_type: input.submissionType,
@@ -177,14 +178,11 @@ async function prepare(this: IExecuteFunctions, itemCount: number, run: RunConte
 async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
 	const { ref, input } = readItem(this, itemIndex);
 	const employment = await employmentOf(run, ref);
-	const write = { method: 'POST' as const, path: PROBATION_SUBMIT_PATH, body: submitBody(employment.id, input) };
+	const data = submitBody(employment.id, input);
 	// Submitting twice would be refused, or worse, start a second process: a retry must be recognised.
-	const clientToken = run.clientToken(itemIndex, write);
-	const response = await run.client.request<{ probation_info?: unknown }>({
-		...write,
-		qs: { client_token: clientToken, user_id_type: employment.idType },
-		itemIndex,
-	});
+	const clientToken = run.clientToken(itemIndex, probationApi.submit.request({ data }));
+	const params = { client_token: clientToken, user_id_type: employment.idType };
+	const response = await send(run.client, probationApi.submit.request({ params, data }, itemIndex));
 	const probation = toOutput(response.data?.probation_info ?? null, OUTPUT_RENAMES) as IDataObject | null;
 	return [{ ...employment.who, submitted: true, ...input, probation, clientToken, ...writeResult(response) }];
 }

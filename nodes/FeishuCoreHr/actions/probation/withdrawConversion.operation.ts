@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { PROBATION_WITHDRAW_PATH } from '../../transport/endpoints';
+import { probation, send } from '../../transport/endpoints';
 import { employeeLocatorProperty, employeeRefOf, employmentOf, prefetchEmployees } from '../probationAssessment/employeeTarget';
 import { clientTokenOption, writeResult } from '../probationAssessment/shared';
 import { optionsProperty } from '../requestOptions';
@@ -23,10 +23,11 @@ async function prepare(this: IExecuteFunctions, itemCount: number, run: RunConte
 
 async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
 	const employment = await employmentOf(run, employeeRefOf(this, itemIndex));
-	const write = { method: 'POST' as const, path: PROBATION_WITHDRAW_PATH, body: { employment_id: employment.id } };
+	const data = { employment_id: employment.id };
 	// A retry after a lost answer would find nothing left to withdraw: the token makes it the same request.
-	const clientToken = run.clientToken(itemIndex, write);
-	const response = await run.client.request({ ...write, qs: { client_token: clientToken, user_id_type: employment.idType }, itemIndex });
+	const clientToken = run.clientToken(itemIndex, probation.withdraw.request({ data }));
+	const params = { client_token: clientToken, user_id_type: employment.idType };
+	const response = await send(run.client, probation.withdraw.request({ params, data }, itemIndex));
 	return [{ ...employment.who, withdrawn: true, clientToken, ...writeResult(response) }];
 }
 

@@ -7,7 +7,8 @@ import { describeAttempts, requestFailure } from '../../transport';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
 import { ONLY_VERSION_1, FROM_VERSION_2 } from '../versions';
-import { ASSESSMENT_ID_LABEL, assessmentIdProperty, assessmentLocatorProperty, assessmentPath, locatorValue, writeResult } from './shared';
+import { probationAssessment, send } from '../../transport/endpoints';
+import { ASSESSMENT_ID_LABEL, assessmentIdProperty, assessmentLocatorProperty, locatorValue, writeResult } from './shared';
 
 const NOT_FOUND = 1162010;
 
@@ -49,7 +50,7 @@ function unknownOutcome(this: IExecuteFunctions, assessmentId: string, failure: 
 
 async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
 	const assessmentId = parseId(ASSESSMENT_ID_LABEL, locatorValue(this.getNodeParameter('assessmentId', itemIndex)).value);
-	const response = await run.client.request({ method: 'DELETE', path: assessmentPath(assessmentId), itemIndex }).catch((error: unknown) => {
+	const response = await send(run.client, probationAssessment.delete.request({ path: { assessment_id: assessmentId } }, itemIndex)).catch((error: unknown) => {
 		// The transport's own error, unless the outcome is unknown (see unknownOutcome).
 		const failure = requestFailure(error);
 		throw failure?.code === NOT_FOUND && failure.uncertainEarlierAttempt ? unknownOutcome.call(this, assessmentId, failure, itemIndex) : error;

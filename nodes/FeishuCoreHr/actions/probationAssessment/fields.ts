@@ -2,10 +2,8 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { AssessmentResult, AssessmentStatus } from '../../helpers/choices';
 import { ASSESSMENT_RESULTS, ASSESSMENT_STATUSES, toOptions } from '../../helpers/choices';
-import type { GradeOption } from '../../helpers/grades';
 import {
 	InvalidInputError,
-	describeChoices,
 	isBlank,
 	booleanWord,
 	parseBoolean,
@@ -14,6 +12,9 @@ import {
 	parseNumber,
 	parseText,
 } from '../../helpers/parse';
+import type { GradeOption } from '../grades';
+import { GRADE_LABEL, resolveGrade } from '../grades';
+import type { AssessmentData } from '../../transport/endpoints';
 
 /**
  * One assessment's fields, shared by Update and Create: the editor's parameters, the labels
@@ -34,7 +35,7 @@ export const FIELD_LABELS: Record<keyof AssessmentInput, string> = {
 	isFinalAssessment: 'Is Final Assessment',
 	assessmentResult: 'Assessment Result',
 	assessmentScore: 'Assessment Score',
-	assessmentGrade: 'Assessment Grade',
+	assessmentGrade: GRADE_LABEL,
 	assessmentComment: 'Assessment Comment',
 	assessmentDetail: 'Assessment Detail Link',
 };
@@ -152,27 +153,6 @@ export const additionalFieldsProperty: INodeProperties = {
 	options: optionalAssessmentProperties,
 };
 
-/** Resolves a grade by API name or label against the tenant's open options. */
-export function resolveGrade(value: unknown, options: readonly GradeOption[] | undefined, field: string = FIELD_LABELS.assessmentGrade): string {
-	const given = parseText(field, value).trim();
-	if (options === undefined) {
-		// The list could not be read (e.g. no metadata scope): trust an API-name-shaped value.
-		if (/^[\w.-]+$/.test(given)) return given;
-		throw new InvalidInputError(field, value, 'Use the option\'s API name, e.g. grade_a.');
-	}
-	const wanted = given.toLowerCase();
-	const match = options.find((o) => [o.value, o.name, ...o.aliases].some((s) => s.toLowerCase() === wanted));
-	if (!match) {
-		throw new InvalidInputError(
-			field,
-			value,
-			options.length ? describeChoices(options) : 'Your tenant has no open grade options.',
-			'is not an open grade option in your tenant',
-		);
-	}
-	return match.value;
-}
-
 /**
  * Checks one assessment as it came from parameters (any of the values may be text from a
  * spreadsheet). Blank optional fields count as not given. `within` names where the fields sit
@@ -211,15 +191,9 @@ export const OUTPUT_RENAMES: Readonly<Record<string, string>> = {
 };
 
 /** Feishu's wire body for one assessment; only fields the user gave are sent. */
-export interface WireAssessment extends IDataObject {
-	assessment_status: AssessmentStatus;
-	is_final_asssessment: boolean;
-}
-
-export function toWireAssessment(input: AssessmentInput): WireAssessment {
-	const wire: WireAssessment = {
+export function toWireAssessment(input: AssessmentInput): AssessmentData {
+	const wire: AssessmentData = {
 		assessment_status: input.assessmentStatus,
-		// Three "s": Feishu's API, docs and SDKs all spell the key this way; the two-s key is ignored.
 		is_final_asssessment: input.isFinalAssessment,
 	};
 	if (input.assessmentResult !== undefined) wire.assessment_result = input.assessmentResult;

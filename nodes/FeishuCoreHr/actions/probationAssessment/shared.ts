@@ -1,17 +1,11 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { FeishuResponse } from '../../transport';
+import type { AssessmentData } from '../../transport/endpoints';
+import { probationAssessment, send } from '../../transport/endpoints';
 import type { RunContext } from '../types';
-import type { WireAssessment } from './fields';
 
 export const ASSESSMENT_ID_LABEL = 'Assessment ID';
-
-export const ASSESSMENTS_PATH = '/open-apis/corehr/v2/probation/assessments';
-
-/** The ID goes into the path as the digits it is: never through a JS number. */
-export function assessmentPath(assessmentId: string): string {
-	return `${ASSESSMENTS_PATH}/${assessmentId}`;
-}
 
 export const assessmentIdProperty: INodeProperties = {
 	displayName: ASSESSMENT_ID_LABEL,
@@ -83,16 +77,13 @@ export async function createAssessments(
 	run: RunContext,
 	itemIndex: number,
 	employment: { id: string; idType: string },
-	assessments: WireAssessment[],
+	assessments: AssessmentData[],
 ): Promise<{ assessmentIds: string[]; clientToken: string; result: IDataObject }> {
-	const write = { method: 'POST' as const, path: ASSESSMENTS_PATH, body: { employment_id: employment.id, assessments } };
+	const data = { employment_id: employment.id, assessments };
 	// Creating is not idempotent: the client token makes a retried request create nothing twice.
-	const clientToken = run.clientToken(itemIndex, write);
-	const response = await run.client.request<{ assessment_ids?: unknown }>({
-		...write,
-		qs: { client_token: clientToken, user_id_type: employment.idType },
-		itemIndex,
-	});
+	const clientToken = run.clientToken(itemIndex, probationAssessment.create.request({ data }));
+	const params = { client_token: clientToken, user_id_type: employment.idType };
+	const response = await send(run.client, probationAssessment.create.request({ params, data }, itemIndex));
 	const assessmentIds = Array.isArray(response.data?.assessment_ids) ? response.data.assessment_ids.map(String) : [];
 	return { assessmentIds, clientToken, result: writeResult(response) };
 }

@@ -20,7 +20,8 @@ import {
 	statusProperty,
 	toWireAssessment,
 } from './fields';
-import { ASSESSMENT_ID_LABEL, assessmentIdProperty, assessmentLocatorProperty, createAssessments, locatorValue, assessmentPath, clientTokenOption, writeResult } from './shared';
+import { probationAssessment, send } from '../../transport/endpoints';
+import { ASSESSMENT_ID_LABEL, assessmentIdProperty, assessmentLocatorProperty, createAssessments, locatorValue, clientTokenOption, writeResult } from './shared';
 import type { WhichAssessment } from './target';
 import { WHICH_ASSESSMENT_OPTIONS, describeEmployee, findAssessment, pickAssessment, pickProbation } from './target';
 import type { AssessmentFound } from '../directory';
@@ -158,9 +159,9 @@ async function patch(
 	input: AssessmentInput,
 	who: IDataObject,
 ): Promise<IDataObject> {
-	const write = { method: 'PATCH' as const, path: assessmentPath(assessmentId), body: toWireAssessment(input) };
-	const clientToken = run.clientToken(itemIndex, write);
-	const response = await run.client.request({ ...write, qs: { client_token: clientToken }, itemIndex });
+	const call = { path: { assessment_id: assessmentId }, data: toWireAssessment(input) };
+	const clientToken = run.clientToken(itemIndex, probationAssessment.patch.request(call));
+	const response = await send(run.client, probationAssessment.patch.request({ ...call, params: { client_token: clientToken } }, itemIndex));
 	run.directory.recordUpdate(assessmentId, input.isFinalAssessment);
 	return { ...who, assessmentId, updated: true, ...input, clientToken, ...writeResult(response) };
 }
