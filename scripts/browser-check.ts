@@ -31,7 +31,8 @@ import * as path from 'node:path';
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import puppeteer from 'puppeteer-core';
 
-import { TENANT_EXCHANGE_PATH, tokenOwner } from '../credentials/FeishuCoreHrApi.credentials';
+import { tokenOwner } from '../credentials/FeishuCoreHrApi.credentials';
+import { TENANT_EXCHANGE } from '../nodes/FeishuCoreHr/transport/endpoints';
 import { OWNER, ensureOwner, loginOwner } from '../dev/n8n/owner';
 import { startEmulator } from '../dev/emulator';
 import type { Emulator } from '../dev/emulator/types';
@@ -117,7 +118,7 @@ function freePort(): Promise<number> {
 
 /** A token the emulator issued, as n8n stores it after a run: the "token stored" credential holds it. */
 async function issuedToken(emulator: Emulator): Promise<string> {
-	const res = await fetch(`${emulator.url}${TENANT_EXCHANGE_PATH}`, {
+	const res = await fetch(`${emulator.url}${TENANT_EXCHANGE.path}`, {
 		method: 'POST',
 		headers: { 'Content-Type': 'application/json' },
 		body: JSON.stringify({ app_id: emulator.defaultApp.appId, app_secret: emulator.defaultApp.appSecret }),
@@ -178,6 +179,8 @@ const PANELS: PanelSpec[] = [
 				assessmentGrade: expr('grade'),
 				assessmentComment: expr('comment'),
 			},
+			// every option shown, so their labels are measured too
+			options: { clientToken: 'row-{{ $itemIndex }}', maxRequestsPerMinute: 50, maxRateLimitWaitSeconds: 60, maxRetries: 2, timeoutSeconds: 20 },
 		},
 	},
 	{
@@ -201,12 +204,16 @@ const PANELS: PanelSpec[] = [
 		parameters: {
 			resource: 'probation',
 			operation: 'search',
+			splitOutAssessments: true,
 			filters: {
+				employmentIds: expr('employmentId'),
+				userIdType: 'people_corehr_id',
 				probationStatus: expr('probationStatus'),
 				finalAssessmentResult: expr('result'),
 				finalAssessmentGrade: expr('grade'),
+				probationExpectedEndDateFrom: '2026-01-01',
+				probationExpectedEndDateTo: '2026-12-31',
 			},
-			options: { splitOutAssessments: true },
 		},
 	},
 	{

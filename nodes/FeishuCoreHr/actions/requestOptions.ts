@@ -33,7 +33,7 @@ export function requestOptionProperties(kind: RequestKind): INodeProperties[] {
 	return [
 		maxRequestsPerMinuteProperty(kind),
 		{
-			displayName: 'Max Rate-Limit Wait (Seconds)',
+			displayName: 'Rate-Limit Wait (Seconds)',
 			name: 'maxRateLimitWaitSeconds',
 			type: 'number',
 			typeOptions: { minValue: 0 },

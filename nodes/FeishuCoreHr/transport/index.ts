@@ -386,7 +386,7 @@ export class FeishuClient {
 			? ' An earlier attempt of the request may have reached Feishu; its outcome is unknown.'
 			: ` The request (${request.method} ${request.path}) was not sent.`;
 		const advice = failure.transient
-			? 'The fault lies between n8n and Feishu, not in the credential. Raise "Max Retries", "Timeout" or "Max Rate-Limit Wait" in the node\'s options if this keeps happening.'
+			? 'The fault lies between n8n and Feishu, not in the credential. Raise "Max Retries", "Timeout" or "Rate-Limit Wait" in the node\'s options if this keeps happening.'
 			: 'Fix the credential (App ID, App Secret, Domain or Base URL), then press its Test button.';
 		const details: JsonObject = {
 			tokenExchange: failure.kind,

@@ -47,6 +47,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Employment Status',
 				name: 'employmentStatus',
 				type: 'options',
+				allowArbitraryValues: true,
 				options: [
 					{ name: 'Employed', value: 'hired' },
 					{ name: 'Left', value: 'terminated' },

@@ -38,8 +38,9 @@ const dateProperty = (name: (typeof DATE_FIELDS)[number], description: string): 
 	displayName: FIELDS[name].label,
 	name,
 	type: 'dateTime',
+	typeOptions: { dateOnly: true },
 	default: '',
-	description: `${description} (sent as YYYY-MM-DD)`,
+	description,
 });
 
 const changeProperties: INodeProperties[] = [
@@ -51,6 +52,7 @@ const changeProperties: INodeProperties[] = [
 		displayName: FIELDS.probationOutcome.label,
 		name: 'probationOutcome',
 		type: 'options',
+		allowArbitraryValues: true,
 		options: toOptions(PROBATION_OUTCOMES),
 		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- 'passed' is in PROBATION_OUTCOMES
 		default: 'passed',
@@ -68,6 +70,7 @@ const changeProperties: INodeProperties[] = [
 		displayName: FIELDS.extendedProbationPeriodUnit.label,
 		name: 'extendedProbationPeriodUnit',
 		type: 'options',
+		allowArbitraryValues: true,
 		options: toOptions(EXTENSION_UNITS),
 		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- 'month' is in EXTENSION_UNITS
 		default: 'month',

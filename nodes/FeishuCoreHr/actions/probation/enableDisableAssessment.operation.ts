@@ -23,6 +23,7 @@ const properties: INodeProperties[] = [
 		displayName: STATE_LABEL,
 		name: 'assessmentFeature',
 		type: 'options',
+		allowArbitraryValues: true,
 		options: toOptions(ASSESSMENT_FEATURE_STATES).map((o) => ({
 			...o,
 			description: `${o.value === 'enable' ? 'Show' : 'Hide'} the assessment fields in Feishu's probation management, for the whole tenant`,

@@ -39,6 +39,7 @@ const properties: INodeProperties[] = [
 		displayName: LABELS.conversionMode,
 		name: 'conversionMode',
 		type: 'options',
+		allowArbitraryValues: true,
 		options: CONVERSION_MODES.map((c) => ({ name: c.name, value: c.value, description: `${MODE_MEANING[c.value]} Also accepted: ${c.aliases.join(', ')}` })),
 		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- 'process' is in CONVERSION_MODES
 		default: 'process',
@@ -49,6 +50,7 @@ const properties: INodeProperties[] = [
 		displayName: LABELS.submissionType,
 		name: 'submissionType',
 		type: 'options',
+		allowArbitraryValues: true,
 		options: toOptions(SUBMISSION_TYPES),
 		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- 'hr_submission' is in SUBMISSION_TYPES
 		default: 'hr_submission',
@@ -75,8 +77,10 @@ const properties: INodeProperties[] = [
 				displayName: LABELS.actualProbationEndDate,
 				name: 'actualProbationEndDate',
 				type: 'dateTime',
+				typeOptions: { dateOnly: true },
 				default: '',
-				description: 'Last day of the probation (sent as YYYY-MM-DD). Feishu takes the expected end date when empty; it must lie between the probation start and its expected end.',
+				description: 'The last day of the probation',
+				hint: 'Feishu takes the expected end date when empty; it must lie between the probation start and its expected end',
 			},
 			{
 				displayName: LABELS.initiatorId,

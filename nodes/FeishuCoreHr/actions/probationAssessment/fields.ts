@@ -40,17 +40,29 @@ export const FIELD_LABELS: Record<keyof AssessmentInput, string> = {
 	assessmentDetail: 'Assessment Detail Link',
 };
 
+/**
+ * Versions 1 and 2: Status starts at Completed, which is written unless changed. Options
+ * parameters take any expression value (allowArbitraryValues): the node accepts the labels and
+ * Chinese names a sheet holds, so the editor must not flag them as unsupported.
+ */
 export const statusProperty: INodeProperties = {
 	displayName: FIELD_LABELS.assessmentStatus,
 	name: 'assessmentStatus',
 	type: 'options',
 	options: toOptions(ASSESSMENT_STATUSES),
+	allowArbitraryValues: true,
 	// The options come from ASSESSMENT_STATUSES, which the linter cannot read; 'completed' is one of them.
 	// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options
 	default: 'completed',
 	required: true,
-	description:
-		'State of this assessment. From a spreadsheet, the value or label works in English or Chinese, e.g. "completed", "Completed" or "已完成".',
+	description: 'The state of this assessment',
+	hint: 'From a sheet, the label works too, in English or Chinese: e.g. Completed or 已完成',
+};
+
+/** Version 3: no status until the user chooses one (Feishu requires it, so an empty one is refused). */
+export const statusPropertyV3: INodeProperties = {
+	...statusProperty,
+	default: '',
 };
 
 export const finalProperty: INodeProperties = {
@@ -75,8 +87,10 @@ export const finalChoiceProperty: INodeProperties = {
 		{ name: 'Yes', value: 'true', description: 'This assessment\'s result is the probation\'s final one' },
 		{ name: 'No', value: 'false' },
 	],
+	allowArbitraryValues: true,
 	default: 'keep',
-	description: 'Whether this is the final assessment of the probation. An expression may give true/false, yes/no, 是/否, or an empty value to keep the current one.',
+	description: 'Whether this is the final assessment of the probation',
+	hint: 'An expression may give true/false, yes/no, 是/否, or an empty value to keep the current one',
 };
 
 const KEEP_WORDS = ['keep', 'keep current', 'keep current value', 'unchanged', '不变', '保持', '保持不变'];
@@ -96,35 +110,46 @@ export function parseFinalChoice(value: unknown): boolean | undefined {
 	return answer;
 }
 
-/** Optional fields, as the entries of a collection. */
+const resultProperty: INodeProperties = {
+	displayName: FIELD_LABELS.assessmentResult,
+	name: 'assessmentResult',
+	type: 'options',
+	options: toOptions(ASSESSMENT_RESULTS),
+	allowArbitraryValues: true,
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- one of ASSESSMENT_RESULTS
+	default: 'approved',
+	description: 'Whether the employee passed this assessment',
+	hint: 'From a sheet, Pass / Fail and 通过 / 不通过 work too',
+};
+
+const scoreProperty: INodeProperties = {
+	displayName: FIELD_LABELS.assessmentScore,
+	name: 'assessmentScore',
+	type: 'number',
+	typeOptions: { numberPrecision: 2 },
+	default: 0,
+	placeholder: 'e.g. 88.5',
+	description: 'The score, decimals allowed; text such as "88.5" is accepted',
+};
+
+/** Shown as "Grade Name or ID": n8n's label for a list loaded from the service, short enough to fit. */
+const gradeProperty: INodeProperties = {
+	displayName: 'Grade Name or ID',
+	name: 'assessmentGrade',
+	type: 'options',
+	typeOptions: { loadOptionsMethod: 'getAssessmentGrades' },
+	allowArbitraryValues: true,
+	default: '',
+	description:
+		'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+	hint: "Your tenant's grades, loaded from Feishu. An expression may give the label (e.g. A) or the API name (e.g. grade_a).",
+};
+
+/** Optional fields, as the entries of a collection (versions 1 and 2: Result and Score start with a value). */
 export const optionalAssessmentProperties: INodeProperties[] = [
-	{
-		displayName: FIELD_LABELS.assessmentResult,
-		name: 'assessmentResult',
-		type: 'options',
-		options: toOptions(ASSESSMENT_RESULTS),
-		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- one of ASSESSMENT_RESULTS
-		default: 'approved',
-		description: 'Pass or fail. Also accepts "通过" (approved) and "不通过" (rejected).',
-	},
-	{
-		displayName: FIELD_LABELS.assessmentScore,
-		name: 'assessmentScore',
-		type: 'number',
-		typeOptions: { numberPrecision: 2 },
-		default: 0,
-		description: 'Score, decimals allowed (e.g. 88.5). Text such as "88.5" is accepted.',
-	},
-	{
-		displayName: `${FIELD_LABELS.assessmentGrade} Name or ID`,
-		name: 'assessmentGrade',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getAssessmentGrades' },
-		default: '',
-		description:
-			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-		hint: 'Grades configured in your tenant, loaded live from Feishu. An expression may give the API name (e.g. grade_a) or the label.',
-	},
+	resultProperty,
+	scoreProperty,
+	gradeProperty,
 	{
 		displayName: FIELD_LABELS.assessmentComment,
 		name: 'assessmentComment',
@@ -151,6 +176,20 @@ export const additionalFieldsProperty: INodeProperties = {
 	placeholder: 'Add Field',
 	default: {},
 	options: optionalAssessmentProperties,
+};
+
+/**
+ * Version 3: a field added from the collection starts empty, so nothing is written until the
+ * user gives a value (versions 1 and 2 start Result at Approved and Score at 0).
+ */
+export const additionalFieldsPropertyV3: INodeProperties = {
+	...additionalFieldsProperty,
+	options: optionalAssessmentProperties.map((field) => {
+		if (field.name === resultProperty.name) return { ...field, default: '' };
+		// An empty number: n8n shows no value, and a blank score is not sent.
+		if (field.name === scoreProperty.name) return { ...field, default: null };
+		return field;
+	}),
 };
 
 /**
