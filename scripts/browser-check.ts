@@ -11,6 +11,8 @@
  *     expressions into Update's and Search's fields shows no parameter issue in any panel;
  *   - every operation's panel renders; parameter labels are not cut off;
  *   - fields added to a fresh Update from its collection start empty, and Status starts unset;
+ *   - the node as an AI Agent tool lets the model fill employee, status, result, score, grade and
+ *     comment ($fromAI);
  *   - the credential's Test with a wrong App Secret names the App Secret, on a new credential and
  *     after editing one that has a token stored.
  *
@@ -20,8 +22,9 @@
  *
  *   options: --no-build   --n8n=2.41.0   --keep (leave n8n's throwaway folder for a look)
  *
- * Installs what it needs: Debian's chromium through apt-get when /usr/bin/chromium is missing
- * (needs root, as CI has), n8n through the install script; puppeteer-core is a devDependency.
+ * Installs what it needs: Debian's chromium (and a CJK font for the screenshots) through apt-get
+ * when missing (needs root, as CI has), n8n through the install script; puppeteer-core is a
+ * devDependency.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -40,6 +43,8 @@ import { CREDENTIAL_TYPE, CUSTOM_TYPE_PREFIX, EXAMPLE_SEED, emulatorCredential }
 import { ensureN8n, N8nInstance, REPO_ROOT, type N8nServer } from '../dev/n8n/runner';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** A CJK font, so the screenshots show the sheet's Chinese labels instead of empty boxes. */
+const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc';
 const OUT_DIR = path.join(REPO_ROOT, '.browser-check');
 const NODE_TYPE = `${CUSTOM_TYPE_PREFIX}feishuCoreHr`;
 const NODE_NAME = 'Feishu CoreHR';
@@ -89,18 +94,22 @@ function step(text: string): void {
 // ---------------------------------------------------------------------------------------------
 
 function ensureChromium(): void {
-	if (fs.existsSync(CHROMIUM)) return;
-	step(`${CHROMIUM} is missing: installing Debian's chromium (apt-get)`);
+	const missing = [
+		...(fs.existsSync(CHROMIUM) ? [] : ['chromium']),
+		...(fs.existsSync(CJK_FONT) ? [] : ['fonts-wqy-zenhei']),
+	];
+	if (missing.length === 0) return;
+	step(`installing Debian's ${missing.join(' and ')} (apt-get)`);
 	const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 	const apt = (args: string[]) => {
 		const res = spawnSync(asRoot ? 'apt-get' : 'sudo', asRoot ? args : ['-n', 'apt-get', ...args], {
 			stdio: 'inherit',
 			env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
 		});
-		if (res.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed; install chromium by hand (apt-get install -y chromium)`);
+		if (res.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed; install them by hand (apt-get install -y ${missing.join(' ')})`);
 	};
 	apt(['update']);
-	apt(['install', '-y', '--no-install-recommends', 'chromium']);
+	apt(['install', '-y', '--no-install-recommends', ...missing]);
 	if (!fs.existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing`);
 }
 
@@ -266,6 +275,18 @@ const PANELS: PanelSpec[] = [
 	},
 ];
 
+/** The tool variant an AI Agent uses; the parameters a model needs must take $fromAI. */
+const TOOL_PANEL = {
+	name: 'Update tool',
+	parameters: {
+		resource: 'probationAssessment',
+		operation: 'update',
+		assessmentBy: 'employee',
+		additionalFields: { assessmentResult: '', assessmentScore: null, assessmentGrade: '', assessmentComment: '' },
+	},
+};
+const TOOL_FILLABLE = ['employee', 'assessmentStatus', 'assessmentResult', 'assessmentScore', 'assessmentGrade', 'assessmentComment'];
+
 function checkWorkflow(typeVersion: number): object {
 	const nodes: object[] = [
 		{ id: 'sheet', name: 'Sheet', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
@@ -278,6 +299,15 @@ function checkWorkflow(typeVersion: number): object {
 			parameters: p.parameters,
 			credentials: { [CREDENTIAL_TYPE]: GOOD_CREDENTIAL },
 		})),
+		{
+			id: 'tool',
+			name: TOOL_PANEL.name,
+			type: `${NODE_TYPE}Tool`,
+			typeVersion,
+			position: [320, 600],
+			parameters: TOOL_PANEL.parameters,
+			credentials: { [CREDENTIAL_TYPE]: GOOD_CREDENTIAL },
+		},
 	];
 	return {
 		id: WORKFLOW_ID,
@@ -319,7 +349,7 @@ async function login(page: Page, url: string): Promise<void> {
 }
 
 async function openWorkflow(page: Page, url: string): Promise<void> {
-	await page.goto(`${url}/workflow/${WORKFLOW_ID}`, { waitUntil: 'networkidle2' });
+	await page.goto(`${url}/workflow/${WORKFLOW_ID}`, { waitUntil: 'domcontentloaded' });
 	await waitFor(page, '[data-test-id=canvas-node]', 30_000);
 	await pause(500);
 }
@@ -394,14 +424,21 @@ async function panelIssues(page: Page): Promise<PanelIssue[]> {
 	return issues;
 }
 
-/** Labels of the open panel that the editor cut off (text wider than its box). */
+/** Labels and chosen values of the open panel that the editor cut off (text wider than its box). */
 async function cutLabels(page: Page): Promise<string[]> {
-	return await page.$$eval('[data-test-id=ndv] [data-test-id=node-parameters] label, [data-test-id=ndv] [data-test-id=node-parameters] [data-test-id=input-label] *', (els) =>
+	const labels = await page.$$eval('[data-test-id=ndv] [data-test-id=node-parameters] label, [data-test-id=ndv] [data-test-id=node-parameters] [data-test-id=input-label] *', (els) =>
 		els
 			.filter((e) => e.children.length === 0 && (e as HTMLElement).scrollWidth > (e as HTMLElement).clientWidth + 1)
 			.map((e) => (e.textContent ?? '').trim())
 			.filter((t) => t !== ''),
 	);
+	// Dropdowns show their choice in a read-only input: a value wider than it is cut too.
+	const values = await page.$$eval('[data-test-id=ndv] [data-test-id=node-parameters] input[readonly]', (els) =>
+		els
+			.filter((e) => (e as HTMLInputElement).value !== '' && (e as HTMLInputElement).scrollWidth > (e as HTMLInputElement).clientWidth + 1)
+			.map((e) => `${(e as HTMLInputElement).value} (a chosen value)`),
+	);
+	return [...labels, ...values];
 }
 
 async function closePanel(page: Page): Promise<void> {
@@ -473,7 +510,9 @@ async function typeInto(page: Page, parameter: string, value: string): Promise<v
 const ALIASES = ['Lark', '飞书', 'probation', '试用期', 'HR'];
 
 async function checkNodesPanel(page: Page, url: string): Promise<void> {
-	await openWorkflow(page, url);
+	await check('the workflow opens in the editor', async () => {
+		await openWorkflow(page, url);
+	});
 	for (const query of ['Feishu', ...ALIASES]) {
 		await check(`nodes panel: "${query}" finds ${NODE_NAME}`, async () => {
 			const names = await searchNodesPanel(page, query);
@@ -487,8 +526,8 @@ async function checkNodesPanel(page: Page, url: string): Promise<void> {
 
 async function checkPanels(page: Page, url: string): Promise<void> {
 	await page.setViewport(PANEL_VIEWPORT);
-	await openWorkflow(page, url);
 	await check('canvas: subtitles read as words', async () => {
+		await openWorkflow(page, url);
 		const subtitles = await page.$$eval(`[data-test-id=canvas-node][data-node-type="${NODE_TYPE}"]`, (els) => els.map((e) => (e.textContent ?? '').trim()));
 		await shot(page, 'canvas');
 		const technical = subtitles.filter((s) => /probationAssessment|enableDisableAssessment|submitConversion|withdrawConversion/.test(s));
@@ -501,8 +540,8 @@ async function checkPanels(page: Page, url: string): Promise<void> {
 			try {
 				const rendered = await page.$$eval('[data-test-id=ndv] [data-test-id=node-parameters] [data-test-id=parameter-item]', (els) => els.length);
 				if (panel.name === 'New update') {
-					await addCollectionField(page, 'Assessment Result');
-					await addCollectionField(page, 'Assessment Score');
+					await addCollectionField(page, 'Result');
+					await addCollectionField(page, 'Score');
 				}
 				await shot(page, panel.shot);
 				if (rendered < 3) throw new Error(`only ${rendered} parameters rendered`);
@@ -541,6 +580,47 @@ async function clickByText(page: Page, selector: string, text: RegExp): Promise<
 	);
 	await (handle as ElementHandle<Element>).click();
 	await pause(400);
+}
+
+/** The names of the open panel's parameters that offer "let the model define this" ($fromAI). */
+async function fromAiParameters(page: Page): Promise<string[]> {
+	const names: string[] = [];
+	for (const name of TOOL_FILLABLE) {
+		const input = await page.$(`[data-test-id=ndv] [data-test-id=parameter-input-${name}]`);
+		if (!input) continue;
+		await input.hover();
+		await pause(300);
+		const offered = await input.evaluate((el) => {
+			for (let up: Element | null = el.parentElement; up; up = up.parentElement) {
+				if (up.querySelector('[data-test-id=from-ai-override-button]')) return true;
+				if ((up.getAttribute('data-test-id') ?? '') === 'parameter-item') return false;
+			}
+			return false;
+		});
+		if (offered) names.push(name);
+	}
+	return names;
+}
+
+async function checkToolPanel(page: Page, url: string): Promise<void> {
+	await page.setViewport(PANEL_VIEWPORT);
+	await check('AI tool: the model can fill employee, status, result, score, grade and comment', async () => {
+		await openWorkflow(page, url);
+		await openPanel(page, TOOL_PANEL.name);
+		try {
+			await shot(page, 'update-as-ai-tool');
+			const offered = await fromAiParameters(page);
+			const missing = TOOL_FILLABLE.filter((name) => !offered.includes(name));
+			const problems = [
+				...(missing.length ? [`no "let the model define this" for: ${missing.join(', ')} (offered for: ${offered.join(', ') || 'none'})`] : []),
+				...(await cutLabels(page)).map((l) => `label cut: "${l}"`),
+			];
+			if (problems.length) throw new Error(problems.join('; '));
+			return offered.join(', ');
+		} finally {
+			await closePanel(page);
+		}
+	});
 }
 
 async function checkCredentialTests(page: Page, url: string, emulator: Emulator): Promise<void> {
@@ -656,6 +736,8 @@ async function main(): Promise<number> {
 		// tsx names functions with a helper the page does not have; give it one.
 		await page.evaluateOnNewDocument('window.__name = (f) => f;');
 		page.setDefaultTimeout(20_000);
+		// Leaving a panel with fields added asks "leave the page?": yes, nothing here is meant to be saved.
+		page.on('dialog', (dialog) => void dialog.accept().catch(() => undefined));
 
 		await check('log in through the sign-in page', async () => {
 			await login(page, server!.url);
@@ -663,6 +745,7 @@ async function main(): Promise<number> {
 		});
 		await checkNodesPanel(page, server.url);
 		await checkPanels(page, server.url);
+		await checkToolPanel(page, server.url);
 		await checkCredentialTests(page, server.url, emulator);
 	} finally {
 		await browser?.close().catch(() => undefined);
@@ -671,6 +754,11 @@ async function main(): Promise<number> {
 		n8n.cleanup();
 	}
 
+	return summary();
+}
+
+/** Prints the screenshots and the count; 0 only when every check ran and passed. */
+function summary(): number {
 	console.log('');
 	console.log(`Screenshots (${screenshots.length}) in ${path.relative(REPO_ROOT, OUT_DIR)}/:`);
 	for (const file of screenshots) console.log(`  ${file}`);
@@ -684,7 +772,8 @@ main().then(
 	(code) => process.exit(code),
 	(error: unknown) => {
 		console.error(`[browser-check] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-		console.log('0 passed, 1 failed');
+		record('the browser check ran to the end', false, error instanceof Error ? error.message : String(error));
+		summary();
 		process.exit(1);
 	},
 );

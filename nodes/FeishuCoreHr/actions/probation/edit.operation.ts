@@ -64,7 +64,7 @@ const changeProperties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: MAX_EXTENSION, numberPrecision: 0 },
 		default: 1,
-		description: `How long the probation is extended, in Extension Units: a whole number from 1 to ${MAX_EXTENSION}. Set Extension Unit too.`,
+		description: `How long the probation is extended, in Extension Units: a whole number from 1 to ${MAX_EXTENSION} (set Extension Unit too)`,
 	},
 	{
 		displayName: FIELDS.extendedProbationPeriodUnit.label,
@@ -74,7 +74,7 @@ const changeProperties: INodeProperties[] = [
 		options: toOptions(EXTENSION_UNITS),
 		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- 'month' is in EXTENSION_UNITS
 		default: 'month',
-		description: 'Unit of the Extension Length. Set Extension Length too.',
+		description: 'The unit of the Extension Length (set Extension Length too)',
 	},
 	{ displayName: FIELDS.notes.label, name: 'notes', type: 'string', typeOptions: { rows: 3 }, default: '', description: 'Remarks on the probation' },
 	{ displayName: FIELDS.selfReview.label, name: 'selfReview', type: 'string', typeOptions: { rows: 3 }, default: '', description: "The employee's own review of the probation" },
@@ -83,7 +83,7 @@ const changeProperties: INodeProperties[] = [
 const properties: INodeProperties[] = [
 	{
 		...employeeLocatorProperty,
-		description: 'The employee whose probation is changed. Names are not unique, so they only help to pick from the list.',
+		description: 'The employee whose probation is changed',
 	},
 	{
 		displayName: CHANGES_LABEL,

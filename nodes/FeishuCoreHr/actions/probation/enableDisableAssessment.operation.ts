@@ -39,7 +39,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. https://hr.example.com/probation-assessments',
-		description: "Link to your assessment system's entry page, which Feishu shows with the probation. Required to enable; not sent when disabling.",
+		description: "Link to your assessment system's entry page, which Feishu shows with the probation",
+		hint: 'Required to enable; not sent when disabling',
 	},
 	optionsProperty(),
 ];

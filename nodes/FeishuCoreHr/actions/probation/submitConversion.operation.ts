@@ -44,7 +44,7 @@ const properties: INodeProperties[] = [
 		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- 'process' is in CONVERSION_MODES
 		default: 'process',
 		required: true,
-		description: 'Convert directly, or start the conversion approval. The approval is the default because it can still be withdrawn.',
+		description: 'Convert directly, or start the conversion approval (the default, because it can still be withdrawn)',
 	},
 	{
 		displayName: LABELS.submissionType,
@@ -64,7 +64,7 @@ const properties: INodeProperties[] = [
 		typeOptions: { rows: 3 },
 		default: '',
 		placeholder: 'e.g. Met every probation goal',
-		description: 'Remarks on the conversion. Required for Convert Directly; optional for the conversion process.',
+		description: 'Remarks on the conversion: required for Convert Directly, optional for the conversion process',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -88,7 +88,8 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. 7140964208476371111 or ou_7dab8a3d…',
-				description: 'Who started the conversion, for HR Submission: their CoreHR employment ID (digits) or Open ID (ou_…). Feishu fills it in for the other submission types.',
+				description: 'Who started an HR Submission: a CoreHR employment ID (digits) or an Open ID (ou_…)',
+				hint: 'Feishu fills it in for the other submission types',
 			},
 			{
 				displayName: LABELS.selfReview,

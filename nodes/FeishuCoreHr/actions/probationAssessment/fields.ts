@@ -65,13 +65,30 @@ export const statusPropertyV3: INodeProperties = {
 	default: '',
 };
 
+const valuesOf = (choices: ReadonlyArray<{ value: string }>) => choices.map((c) => c.value).join(', ');
+
+/**
+ * Version 3 as an AI Agent tool: n8n lets the model fill text, number and boolean parameters
+ * ($fromAI), not dropdowns, so the tool shows Status as text, checked like a sheet's label.
+ */
+export const statusToolProperty: INodeProperties = {
+	displayName: FIELD_LABELS.assessmentStatus,
+	name: 'assessmentStatus',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. completed',
+	description: `The state of this assessment: one of ${valuesOf(ASSESSMENT_STATUSES)}`,
+};
+
 export const finalProperty: INodeProperties = {
 	displayName: FIELD_LABELS.isFinalAssessment,
 	name: 'isFinalAssessment',
 	type: 'boolean',
 	default: false,
 	required: true,
-	description: 'Whether this is the final assessment of the probation (its result then counts as the probation outcome). Text "true"/"false" is accepted.',
+	description: 'Whether this is the final assessment of the probation, whose result then counts as the probation outcome',
+	hint: 'Text such as "true" or "false" is accepted',
 };
 
 /**
@@ -111,7 +128,7 @@ export function parseFinalChoice(value: unknown): boolean | undefined {
 }
 
 const resultProperty: INodeProperties = {
-	displayName: FIELD_LABELS.assessmentResult,
+	displayName: 'Result',
 	name: 'assessmentResult',
 	type: 'options',
 	options: toOptions(ASSESSMENT_RESULTS),
@@ -123,7 +140,7 @@ const resultProperty: INodeProperties = {
 };
 
 const scoreProperty: INodeProperties = {
-	displayName: FIELD_LABELS.assessmentScore,
+	displayName: 'Score',
 	name: 'assessmentScore',
 	type: 'number',
 	typeOptions: { numberPrecision: 2 },
@@ -145,13 +162,17 @@ const gradeProperty: INodeProperties = {
 	hint: "Your tenant's grades, loaded from Feishu. An expression may give the label (e.g. A) or the API name (e.g. grade_a).",
 };
 
-/** Optional fields, as the entries of a collection (versions 1 and 2: Result and Score start with a value). */
+/**
+ * Optional fields, as the entries of a collection (versions 1 and 2: Result and Score start with a
+ * value). Short labels: inside an assessment's Additional Fields, "Assessment" goes without saying;
+ * errors name them in full (FIELD_LABELS).
+ */
 export const optionalAssessmentProperties: INodeProperties[] = [
 	resultProperty,
 	scoreProperty,
 	gradeProperty,
 	{
-		displayName: FIELD_LABELS.assessmentComment,
+		displayName: 'Comment',
 		name: 'assessmentComment',
 		type: 'string',
 		typeOptions: { rows: 4 },
@@ -159,7 +180,7 @@ export const optionalAssessmentProperties: INodeProperties[] = [
 		description: "The reviewer's comment",
 	},
 	{
-		displayName: FIELD_LABELS.assessmentDetail,
+		displayName: 'Detail Link',
 		name: 'assessmentDetail',
 		type: 'string',
 		default: '',
@@ -188,6 +209,20 @@ export const additionalFieldsPropertyV3: INodeProperties = {
 		if (field.name === resultProperty.name) return { ...field, default: '' };
 		// An empty number: n8n shows no value, and a blank score is not sent.
 		if (field.name === scoreProperty.name) return { ...field, default: null };
+		return field;
+	}),
+};
+
+/** Version 3 as an AI Agent tool: Result and Grade as text the model can fill. */
+export const additionalFieldsToolProperty: INodeProperties = {
+	...additionalFieldsPropertyV3,
+	options: (additionalFieldsPropertyV3.options as INodeProperties[]).map((field) => {
+		if (field.name === resultProperty.name) {
+			return { displayName: field.displayName, name: field.name, type: 'string', default: '', placeholder: 'e.g. approved', description: `Whether the employee passed: ${valuesOf(ASSESSMENT_RESULTS)}` };
+		}
+		if (field.name === gradeProperty.name) {
+			return { displayName: 'Grade', name: field.name, type: 'string', default: '', placeholder: 'e.g. A', description: "The grade's label as the tenant shows it (e.g. A) or its API name" };
+		}
 		return field;
 	}),
 };

@@ -12,6 +12,7 @@ import {
 	FIELD_LABELS,
 	additionalFieldsProperty,
 	additionalFieldsPropertyV3,
+	additionalFieldsToolProperty,
 	finalChoiceProperty,
 	finalProperty,
 	needsGrades,
@@ -20,6 +21,7 @@ import {
 	parseFinalChoice,
 	statusProperty,
 	statusPropertyV3,
+	statusToolProperty,
 	toWireAssessment,
 } from './fields';
 import { probationAssessment, send } from '../../transport/endpoints';
@@ -76,11 +78,14 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: BY_ID },
 	},
 	{ ...statusProperty, displayOptions: { show: UP_TO_VERSION_2 } },
-	{ ...statusPropertyV3, displayOptions: { show: FROM_VERSION_3 } },
+	// Version 3 shows the node (in a workflow) dropdowns, and the tool (for an AI Agent) text the model can fill.
+	{ ...statusPropertyV3, displayOptions: { show: { ...FROM_VERSION_3, '@tool': [false] } } },
+	{ ...statusToolProperty, displayOptions: { show: { ...FROM_VERSION_3, '@tool': [true] } } },
 	{ ...finalProperty, displayOptions: { show: V1 } },
 	{ ...finalChoiceProperty, displayOptions: { show: V2 } },
 	{ ...additionalFieldsProperty, displayOptions: { show: UP_TO_VERSION_2 } },
-	{ ...additionalFieldsPropertyV3, displayOptions: { show: FROM_VERSION_3 } },
+	{ ...additionalFieldsPropertyV3, displayOptions: { show: { ...FROM_VERSION_3, '@tool': [false] } } },
+	{ ...additionalFieldsToolProperty, displayOptions: { show: { ...FROM_VERSION_3, '@tool': [true] } } },
 	optionsProperty(clientTokenOption),
 ];
 
