@@ -33,7 +33,7 @@ const MODE_MEANING: Record<ConversionMode, string> = {
 const properties: INodeProperties[] = [
 	{
 		...employeeLocatorProperty,
-		description: 'The employee on probation whose conversion to a regular employee is submitted. Names are not unique, so they only help to pick from the list.',
+		description: 'The employee on probation whose conversion to a regular employee is submitted',
 	},
 	{
 		displayName: LABELS.conversionMode,

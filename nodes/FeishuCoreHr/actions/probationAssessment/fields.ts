@@ -184,7 +184,7 @@ export const optionalAssessmentProperties: INodeProperties[] = [
 		name: 'assessmentDetail',
 		type: 'string',
 		default: '',
-		placeholder: 'https://hr.example.com/assessments/123',
+		placeholder: 'e.g. https://hr.example.com/assessments/123',
 		description: 'Link to the page with the full assessment (http or https)',
 	},
 ];
