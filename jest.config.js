@@ -10,5 +10,5 @@ module.exports = {
 	testTimeout: 60000,
 	transformIgnorePatterns: ['/node_modules/(?!(p-retry|is-network-error)/)'],
 	setupFiles: [path.join(__dirname, 'test', 'setup-env.ts')],
-	forceExit: true,
+	setupFilesAfterEnv: [path.join(__dirname, 'test', 'setup-after-env.ts')],
 };

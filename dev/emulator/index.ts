@@ -13,3 +13,5 @@ export { DEFAULT_GRADE_OPTIONS } from './labels';
 export { TOKEN_PATH } from './faults';
 export { ALREADY_IN_STATE } from './lifecycle';
 export * from './types';
+export { DEFAULT_EVENT_SECRETS, DELIVERY_KINDS, buildDelivery, deliver, probationEnvelope, setProbationStatus } from './events';
+export type { DeliveryKind, DeliveryResult, EventSecrets, ProbationEventSpec } from './events';

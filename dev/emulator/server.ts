@@ -3,6 +3,7 @@ import { createServer } from 'http';
 import type { IncomingMessage, Server, ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { handleAdmin } from './admin';
+import { handleEventsAdmin } from './events';
 import type { AdminTarget } from './admin';
 import { BAD_GATEWAY, feishuError, PAGE_NOT_FOUND, rateLimited } from './answers';
 import type { Answer } from './answers';
@@ -469,6 +470,11 @@ class EmulatorServer implements AdminTarget {
 			isJsonType: String(req.headers['content-type'] ?? '').toLowerCase().includes('application/json'),
 			logId: '',
 		};
+		if (method === 'POST' && path === `${ADMIN_PREFIX}events`) {
+			// Pushes an event to a webhook: the one admin call that waits on another server.
+			void handleEventsAdmin(this, badJson ? undefined : body).then((answer) => this.send(ctx, answer));
+			return;
+		}
 		if (path.startsWith(ADMIN_PREFIX)) {
 			this.send(ctx, handleAdmin(this, method, path.slice(ADMIN_PREFIX.length), url.searchParams, body, badJson));
 			return;

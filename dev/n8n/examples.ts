@@ -48,6 +48,7 @@ export const EXAMPLE_FILES = {
 	form: 'form-to-assessment.json',
 	failedRows: 'failed-rows-report.json',
 	aiAgent: 'ai-agent-update-assessment.json',
+	probationLoop: 'probation-loop.json',
 } as const;
 export type ExampleName = keyof typeof EXAMPLE_FILES;
 

@@ -115,6 +115,8 @@ export interface WorkflowNodeSpec {
 	position?: [number, number];
 	id?: string;
 	disabled?: boolean;
+	/** A webhook node's ID: its production URL is /webhook/<webhookId>/<path>. */
+	webhookId?: string;
 	continueOnFail?: boolean;
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 }
@@ -396,7 +398,7 @@ export interface InstalledPackage {
 const STRIPPED_ENV_PREFIXES = ['N8N_', 'DB_', 'EXECUTIONS_', 'QUEUE_', 'GENERIC_', 'WEBHOOK_URL'];
 const STRIPPED_ENV_KEYS = ['NODE_OPTIONS', 'NODE_PATH', 'NODE_ENV', 'TS_NODE_PROJECT', 'TSX_TSCONFIG_PATH'];
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const srv = net.createServer();
 		srv.unref();

@@ -8,7 +8,7 @@
  *   npm run build && npx tsx test/e2e/e2e.ts        (npm run test:e2e)
  *
  * Scenarios per version:
- *   import           the four examples (+ 2 form copies + a version-1 workflow) import
+ *   import           the five examples (+ 2 form copies + a version-1 workflow) import
  *   HR sheet         examples/probation-reviews.csv (29 rows by 工号, 3 the node cannot place) →
  *                    Update by employee number, On Error: Continue
  *   failed rows      the same rows through the error output into failed-probation-reviews.csv
@@ -23,6 +23,9 @@
  *                    by a scripted OpenAI-compatible server on loopback (scriptedChatModel.ts): the
  *                    model finds the employee, then writes their final assessment; a name passed
  *                    as the employee number is refused and explained
+ *   trigger          the Feishu CoreHR Trigger in `n8n start` (test/e2e/trigger.ts): URL check,
+ *                    a signed event → one enriched execution, forged → 401, duplicate → none
+ * N8N_E2E_ONLY=<regex> runs only the scenarios whose name matches (e.g. N8N_E2E_ONLY=trigger).
  * Ends with `e2e: N passed, M failed`; exit code 1 when anything failed.
  */
 import * as fs from 'node:fs';
@@ -69,6 +72,7 @@ import {
 	type N8nInstall,
 } from '../../dev/n8n/runner';
 import { startScriptedChatModel, type ChatRequest, type ScriptedToolCall } from './scriptedChatModel';
+import { triggerScenarios } from './trigger';
 
 // ---------------------------------------------------------------------------------------------
 // Reporting
@@ -96,7 +100,11 @@ function indent(text: string, n: number): string {
 		.join('\n');
 }
 
+/** N8N_E2E_ONLY=<regular expression>: run only the scenarios whose name matches (e.g. "trigger"). */
+const ONLY = process.env.N8N_E2E_ONLY ? new RegExp(process.env.N8N_E2E_ONLY, 'i') : undefined;
+
 async function scenario(version: string, name: string, body: (s: Scenario) => Promise<void>): Promise<void> {
+	if (ONLY && !ONLY.test(name)) return;
 	const s = new Scenario(name);
 	const t0 = Date.now();
 	console.log(`\n  -- ${name}`);
@@ -595,21 +603,22 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			withId(withCredential(form, TOKEN_CREDENTIAL), 'formTokenExpiry'),
 			withId(withCredential(form, BAD_CREDENTIAL), 'formBadSecret'),
 			custom(examples.aiAgent),
+			custom(examples.probationLoop),
 			custom(v1),
 		];
-		const imported = await timed(`n8n import:workflow (${workflows.length}: the 4 examples + 2 copies of the form + the version-1 workflow)`, () =>
+		const imported = await timed(`n8n import:workflow (${workflows.length}: the 5 examples + 2 copies of the form + the version-1 workflow)`, () =>
 			n8n.importWorkflows(workflows),
 		);
 
-		await scenario(version, 'examples import (4 files + 2 form copies + a version-1 workflow), AI agent included', async (s) => {
-			s.check(imported.exitCode === 0 && /Successfully imported 7 workflows/.test(imported.stdout), 'import:workflow accepted all 7', () => dump(imported));
+		await scenario(version, 'examples import (5 files + 2 form copies + a version-1 workflow), AI agent and probation loop included', async (s) => {
+			s.check(imported.exitCode === 0 && /Successfully imported 8 workflows/.test(imported.stdout), 'import:workflow accepted all 8', () => dump(imported));
 			const tools = examples.aiAgent.nodes.filter((n) => n.type.endsWith('feishuCoreHrTool'));
 			s.check(
 				tools.length === 2 && tools.every((t) => t.type === `${PACKAGE_TYPE_PREFIX}feishuCoreHrTool`),
 				`the AI example uses the tool type for both its tools (${tools.map((t) => t.name).join(', ')})`,
 			);
-			const feishuNodes = Object.values(examples).flatMap((wf) => wf.nodes.filter((n) => n.type.startsWith(PACKAGE_TYPE_PREFIX)));
-			s.check(feishuNodes.length === 5 && feishuNodes.every((n) => n.typeVersion === 2), 'every Feishu CoreHR node in the examples is version 2 (what a new node is)', () =>
+			const feishuNodes = Object.values(examples).flatMap((wf) => wf.nodes.filter((n) => n.type.startsWith(PACKAGE_TYPE_PREFIX) && !n.type.endsWith('Trigger')));
+			s.check(feishuNodes.length === 7 && feishuNodes.every((n) => n.typeVersion === 2), 'every Feishu CoreHR node in the examples is version 2 (what a new node is)', () =>
 				feishuNodes.map((n) => `${n.name}: ${n.typeVersion}`).join('\n'),
 			);
 		});
@@ -920,6 +929,8 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 				toolAnswers[0] ?? '',
 			);
 		});
+		emulator.reset();
+		await triggerScenarios(version, install, emulator, async (name, body) => await scenario(version, name, body), community.workDir);
 	} finally {
 		community.cleanup();
 		await model.close();

@@ -5,7 +5,8 @@
  */
 import type { Emulator } from '../../dev/emulator';
 import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
-import { checkOutcome, onRequest, patchesFor, rowsFor, settle, snapshot, timedRun, updateParameters, withEmulator } from '../helpers/updateRun';
+import { checkOutcome, onRequest, patchesFor, rowsFor, settle, snapshot, timedRun, updateParameters } from '../helpers/updateRun';
+import { withEmulator } from '../helpers/emulatorFixture';
 
 const HANG_GUARD_MS = 45_000;
 

@@ -6,7 +6,8 @@ import type { NodeApiError } from 'n8n-workflow';
 
 import type { Emulator } from '../../dev/emulator';
 import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
-import { checkOutcome, patchesFor, rowsFor, snapshot, timedRun, updateParameters, withEmulator } from '../helpers/updateRun';
+import { checkOutcome, patchesFor, rowsFor, snapshot, timedRun, updateParameters } from '../helpers/updateRun';
+import { withEmulator } from '../helpers/emulatorFixture';
 
 const HANG_GUARD_MS = 30_000;
 

@@ -3,7 +3,8 @@
  */
 import type { Emulator } from '../../dev/emulator';
 import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
-import { checkOutcome, patchesFor, rowsFor, snapshot, timedRun, updateParameters, withEmulator } from '../helpers/updateRun';
+import { checkOutcome, patchesFor, rowsFor, snapshot, timedRun, updateParameters } from '../helpers/updateRun';
+import { withEmulator } from '../helpers/emulatorFixture';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;

@@ -8,7 +8,8 @@ import type { INodeParameters } from 'n8n-workflow';
 import type { Emulator } from '../../dev/emulator';
 import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
 import type { Outcome, Row, TimedRun } from '../helpers/updateRun';
-import { checkOutcome, patchesFor, rowsFor, settle, snapshot, timedRun, updateParameters, withEmulator } from '../helpers/updateRun';
+import { checkOutcome, patchesFor, rowsFor, settle, snapshot, timedRun, updateParameters } from '../helpers/updateRun';
+import { withEmulator } from '../helpers/emulatorFixture';
 
 const ROWS = 200;
 /** A hang guard, not a benchmark: each run below needs a few seconds. */

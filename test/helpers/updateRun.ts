@@ -6,9 +6,8 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { AssessmentRecord, Emulator, RequestLogEntry } from '../../dev/emulator';
-import { startEmulator } from '../../dev/emulator';
-import type { WorkflowRun } from '../../dev/harness/n8nCore';
-import { CREDENTIAL_ID, MemoryCredentialsHelper, runFeishu } from '../../dev/harness/n8nCore';
+import type { MemoryCredentialsHelper, WorkflowRun } from '../../dev/harness/n8nCore';
+import { runFeishu } from '../../dev/harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
 
 export const PATCH_PREFIX = '/open-apis/corehr/v2/probation/assessments/';
@@ -83,28 +82,6 @@ export function allPatches(emulator: Emulator): RequestLogEntry[] {
 	return emulator.requests.filter((r) => r.method === 'PATCH');
 }
 
-export function freshCredentials(emulator: Emulator, overrides: IDataObject = {}): MemoryCredentialsHelper {
-	const credentials = new MemoryCredentialsHelper();
-	credentials.set(CREDENTIAL_ID, { domain: 'custom', baseUrl: emulator.url, ...emulator.defaultApp, ...overrides });
-	return credentials;
-}
-
-/**
- * One emulator per test file, reset before each test with fresh credentials for it: `use`
- * receives both, so a file keeps its own `emulator` / `credentials` variables.
- */
-export function withEmulator(use: (emulator: Emulator, credentials: MemoryCredentialsHelper) => void, seed = 0): void {
-	let emulator: Emulator | undefined;
-	beforeAll(async () => {
-		emulator = await startEmulator({ seed });
-	});
-	afterAll(async () => await emulator?.close());
-	beforeEach(() => {
-		emulator!.reset(seed);
-		use(emulator!, freshCredentials(emulator!));
-	});
-}
-
 export interface TimedRun extends WorkflowRun {
 	items: INodeExecutionData[];
 	ms: number;
@@ -131,7 +108,8 @@ export interface Outcome {
 /**
  * The bookkeeping every run must pass. Rows in `ambiguous` may have failed after their write
  * reached Feishu (the answer was lost): Feishu may hold either the old or the asked-for values,
- * but never a second apply.
+ * but never a second apply. Every expectation about a row names the row, so a failure points
+ * at the case that failed.
  */
 export function checkOutcome(
 	emulator: Emulator,
@@ -146,7 +124,7 @@ export function checkOutcome(
 	const outcome: Outcome = { applied: [], failed: new Map() };
 	rows.forEach((row, i) => {
 		const item = run.items[i];
-		expect(item.pairedItem).toEqual({ item: i });
+		expect({ row: i, pairedItem: item.pairedItem }).toEqual({ row: i, pairedItem: { item: i } });
 		const id = String(row.id);
 		const record = emulator.assessments.get(id);
 		if (item.json.updated === true) {
@@ -156,9 +134,8 @@ export function checkOutcome(
 			expect({ row: i, applies: emulator.applyCount(id) }).toEqual({ row: i, applies: 1 });
 		} else {
 			const message = item.json.error;
-			expect(typeof message).toBe('string');
 			// The reason names the row and says more than the row number.
-			expect(message).toMatch(new RegExp(`^Item ${i + 1} \\(index ${i}\\): .{10,}`));
+			expect({ row: i, error: message }).toEqual({ row: i, error: expect.stringMatching(new RegExp(`^Item ${i + 1} \\(index ${i}\\): .{10,}`)) });
 			outcome.failed.set(i, message as string);
 			if (ambiguous.has(i)) {
 				expect({ row: i, applies: emulator.applyCount(id) <= 1 }).toEqual({ row: i, applies: true });

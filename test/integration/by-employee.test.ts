@@ -10,7 +10,8 @@ import { EMAIL_AND_NAME_FIELDS, PEOPLE_CASES, PEOPLE_SEED, UNKNOWN_EMPLOYEE, gen
 import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
 import { listSearch, runFeishu } from '../../dev/harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
-import { withEmulator, updateByEmployee } from '../helpers/updateRun';
+import { updateByEmployee } from '../helpers/updateRun';
+import { withEmulator } from '../helpers/emulatorFixture';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;

@@ -6,7 +6,8 @@ import { TOKEN_PATH, startEmulator } from '../../dev/emulator';
 import type { CredentialTestResult, MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
 import { CREDENTIAL_ID, testCredential } from '../../dev/harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
-import { allPatches, freshCredentials, timedRun, updateParameters } from '../helpers/updateRun';
+import { allPatches, timedRun, updateParameters } from '../helpers/updateRun';
+import { freshCredentials } from '../helpers/emulatorFixture';
 
 const WRONG_SECRET = 'wrong-secret-5f0a9c7e1b2d4c6f';
 /** Words that put the blame on the App ID or App Secret. */

@@ -8,7 +8,7 @@ import type { Emulator } from '../../dev/emulator';
 import { EMAIL_AND_NAME_FIELDS, PEOPLE_CASES, PEOPLE_SEED } from '../../dev/emulator';
 import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
 import { runFeishu } from '../../dev/harness/n8nCore';
-import { withEmulator } from '../helpers/updateRun';
+import { withEmulator } from '../helpers/emulatorFixture';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;

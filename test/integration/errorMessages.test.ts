@@ -3,9 +3,10 @@
  * Feishu's field violations and missing scopes must be in the message itself.
  */
 import type { Emulator } from '../../dev/emulator';
-import { startEmulator } from '../../dev/emulator';
-import { CREDENTIAL_ID, MemoryCredentialsHelper, runFeishu } from '../../dev/harness/n8nCore';
+import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { runFeishu } from '../../dev/harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
+import { withEmulator } from '../helpers/emulatorFixture';
 import { updateParameters } from '../helpers/updateRun';
 
 const METADATA_SCOPES = ['corehr:common_data.meta_data:read', 'corehr:corehr:readonly', 'corehr:corehr'];
@@ -14,15 +15,10 @@ const NO_METADATA_APP = { appId: 'cli_nometa00000000002', appSecret: 'no-metadat
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;
 
-beforeAll(async () => {
-	emulator = await startEmulator({ seed: 3, apps: [NO_METADATA_APP] });
-});
-afterAll(async () => await emulator.close());
-beforeEach(() => {
-	emulator.reset();
-	credentials = new MemoryCredentialsHelper();
-	credentials.set(CREDENTIAL_ID, { domain: 'custom', baseUrl: emulator.url, appId: NO_METADATA_APP.appId, appSecret: NO_METADATA_APP.appSecret });
-});
+withEmulator((e, c) => {
+	emulator = e;
+	credentials = c;
+}, { seed: 3, apps: [NO_METADATA_APP], app: NO_METADATA_APP });
 
 describe('the error item of a row Feishu refused', () => {
 	it("names the field, the value and Feishu's reason (code 99992402), with the log ID", async () => {

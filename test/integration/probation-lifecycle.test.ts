@@ -11,7 +11,7 @@ import { DEFAULT_APP, DEFAULT_ASSESSMENT_APP_URL, PEOPLE_CASES, PEOPLE_SEED, UNK
 import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
 import { FEISHU_NODE_TYPE, runChain, runFeishu } from '../../dev/harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
-import { freshCredentials, withEmulator } from '../helpers/updateRun';
+import { freshCredentials, withEmulator } from '../helpers/emulatorFixture';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;

@@ -1,21 +1,16 @@
 import type { Emulator } from '../../dev/emulator';
-import { startEmulator } from '../../dev/emulator';
-import { CREDENTIAL_ID, FEISHU_NODE_TYPE, MemoryCredentialsHelper, runChain, runFeishu } from '../../dev/harness/n8nCore';
+import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { FEISHU_NODE_TYPE, runChain, runFeishu } from '../../dev/harness/n8nCore';
+import { withEmulator } from '../helpers/emulatorFixture';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;
+withEmulator((e, c) => {
+	emulator = e;
+	credentials = c;
+}, { resetTo: 250 });
 
 const searchParams = (extra: Record<string, unknown> = {}) => ({ resource: 'probation', operation: 'search', ...extra });
-
-beforeAll(async () => {
-	emulator = await startEmulator({ seed: 0 });
-});
-afterAll(async () => await emulator.close());
-beforeEach(() => {
-	emulator.reset(250);
-	credentials = new MemoryCredentialsHelper();
-	credentials.set(CREDENTIAL_ID, { domain: 'custom', baseUrl: emulator.url, ...emulator.defaultApp });
-});
 
 const searches = () => emulator.requests.filter((r) => r.path.endsWith('/probation/search'));
 
@@ -152,5 +147,49 @@ describe('Search → Update in one workflow', () => {
 		const owned = [...emulator.assessments.values()].filter((a) => a.employment_id === employmentId);
 		expect(updated.sort()).toEqual(owned.map((a) => a.assessment_id).sort());
 		for (const a of owned) expect(a).toMatchObject({ assessment_status: 'completed', assessment_result: 'approved' });
+	});
+});
+
+describe('IDs of the type the user chose', () => {
+	it('accepts an Open ID (ou_…) as the employment ID when the type is Open ID, and refuses it for CoreHR IDs', async () => {
+		const ok = await runFeishu(credentials, [{}], { resource: 'probation', operation: 'search', filters: { employmentIds: 'ou_7dab8a3d3cdcc9da365777c7ad535d62' } });
+		expect(ok.error).toBeUndefined();
+		expect(emulator.requests.find((r) => r.path.endsWith('/search'))?.body).toMatchObject({ employment_ids: ['ou_7dab8a3d3cdcc9da365777c7ad535d62'] });
+
+		const refused = await runFeishu(credentials, [{}], {
+			resource: 'probation', operation: 'search',
+			filters: { employmentIds: 'ou_7dab8a3d3cdcc9da365777c7ad535d62' }, options: { userIdType: 'people_corehr_id' },
+		});
+		expect(refused.error?.message).toMatch(/Employment IDs "ou_7dab8a3d3cdcc9da365777c7ad535d62" is not valid/);
+	});
+});
+
+describe('Search reads its switches the way they are meant', () => {
+	it('treats the text "false" from an expression as false, and stops at the Limit', async () => {
+		const result = await runFeishu(credentials, [{ all: 'false', split: 'false' }], {
+			resource: 'probation', operation: 'search', returnAll: '={{ $json.all }}', limit: 5,
+			options: { splitOutAssessments: '={{ $json.split }}' },
+		});
+		expect(result.items).toHaveLength(5);
+		expect(result.items[0].json).toHaveProperty('assessments');
+	});
+
+	it('refuses a Limit of 0 or a fraction before sending anything', async () => {
+		for (const limit of [0, 2.5]) {
+			const result = await runFeishu(credentials, [{}], { resource: 'probation', operation: 'search', limit });
+			expect(result.error?.message).toMatch(/Limit .* is not valid\. Use a whole number of 1 or more/);
+		}
+		expect(emulator.requests.filter((r) => r.path.endsWith('/search'))).toHaveLength(0);
+	});
+});
+
+describe('Create says why an assessment in its list is wrong', () => {
+	it('names the assessment and keeps the reason (required but empty)', async () => {
+		const [employmentId] = [...emulator.probations.keys()];
+		const result = await runFeishu(credentials, [{}], {
+			resource: 'probationAssessment', operation: 'create', employmentId,
+			assessments: { assessment: [{ assessmentStatus: 'completed', isFinalAssessment: false }, { assessmentStatus: '={{ "" }}', isFinalAssessment: true }] },
+		});
+		expect(result.error?.message).toMatch(/Assessment 2: Assessment Status .* is required but empty/);
 	});
 });

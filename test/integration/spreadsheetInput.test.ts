@@ -4,7 +4,8 @@
  */
 import type { Emulator } from '../../dev/emulator';
 import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
-import { allPatches, updateParameters, withEmulator } from '../helpers/updateRun';
+import { allPatches, updateParameters } from '../helpers/updateRun';
+import { withEmulator } from '../helpers/emulatorFixture';
 import { runFeishu } from '../../dev/harness/n8nCore';
 
 let emulator: Emulator;

@@ -9,7 +9,8 @@ import type { Emulator, RequestLogEntry } from '../../dev/emulator';
 import { TOKEN_PATH } from '../../dev/emulator';
 import { CREDENTIAL_ID, MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
-import { allPatches, freshCredentials, timedRun, updateParameters, withEmulator } from '../helpers/updateRun';
+import { allPatches, timedRun, updateParameters } from '../helpers/updateRun';
+import { freshCredentials, withEmulator } from '../helpers/emulatorFixture';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;

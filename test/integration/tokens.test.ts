@@ -5,7 +5,8 @@
 import type { Emulator } from '../../dev/emulator';
 import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
-import { allPatches, onRequest, patchesFor, timedRun, updateParameters, withEmulator } from '../helpers/updateRun';
+import { allPatches, onRequest, patchesFor, timedRun, updateParameters } from '../helpers/updateRun';
+import { withEmulator } from '../helpers/emulatorFixture';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;

@@ -21,3 +21,14 @@ describe('the leak check used by the integration and fault tests', () => {
 		expect(leakedSecrets([a, new Error('fine')], [token, 'app-secret-xyz'])).toEqual([]);
 	});
 });
+
+describe("the leak check and the trigger's secrets", () => {
+	const encryptKey = 'emulator-encrypt-key-5f1c0e7a9b2d4c6e';
+	const verificationToken = 'emulator-verification-token-8a7b6c5d4e3f';
+
+	it('sees a secret inside a raw request body kept as a Buffer, and in a webhook answer', () => {
+		const delivery = { status: 401, body: '{"code":401}', request: { rawBody: Buffer.from(`{"token":"${verificationToken}"}`) } };
+		expect(leakedSecrets([delivery], [encryptKey, verificationToken])).toEqual([verificationToken]);
+		expect(leakedSecrets([{ status: 200, body: `{"challenge":"x","key":"${encryptKey}"}` }], [encryptKey])).toEqual([encryptKey]);
+	});
+});

@@ -5,6 +5,8 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	ITriggerFunctions,
+	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
@@ -22,7 +24,8 @@ export type { RequestKind } from './limits';
 import type { ExchangeWatch } from './tokenExchange';
 import { callerWithExchangePolicy } from './tokenExchange';
 
-export type FeishuContext = IExecuteFunctions | ILoadOptionsFunctions;
+/** Every n8n context the node and the trigger call Feishu from (the trigger looks probations up). */
+export type FeishuContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions | ITriggerFunctions;
 
 export interface FeishuRequest {
 	method: IHttpRequestMethods;
