@@ -10,7 +10,8 @@ import type { INodeParameters } from 'n8n-workflow';
 import type { Emulator } from '../../dev/emulator';
 import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
 import { runFeishu } from '../../dev/harness/n8nCore';
-import { allPatches, withEmulator } from '../helpers/updateRun';
+import { allPatches } from '../helpers/updateRun';
+import { withEmulator } from '../helpers/emulatorFixture';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;
