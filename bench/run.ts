@@ -6,13 +6,16 @@
  *   3. token exchanges per run, and with every token expiring in the middle;
  *   4. peak memory for 10,000 items, in a child process;
  *   5. read calls for finding the assessment by employee: a 2,000-row sheet by employee number,
- *      as text (the summary's figure) and as numbers.
+ *      as text (the summary's figure) and as numbers;
+ *   6. throughput at a distance: through a TLS front and a latency proxy at RTT 0, 150 and 300 ms,
+ *      Feishu answering in 100 ms, against the real limit, default Requests in Parallel;
+ *   7. Requests in Parallel 1…6, 8 and 10 at RTT 300 ms (the measurement behind the default).
  * Ends with one `bench: key=value …` line for tools. Exits 0 unless something broke (a missed goal
  * is a figure, printed as MISSED, not a crash).
  *
  *   npx tsx bench/run.ts            the real run (about 6–8 minutes; section 1 alone is 4)
  *   npx tsx bench/run.ts --quick    everything scaled down, to smoke-test the script (about 2 minutes)
- *   --only=1,2,3,4,5                run some sections (2a = n8n-core only, 2b = real n8n only)
+ *   --only=1,2,3,4,5,6,7            run some sections (2a = n8n-core only, 2b = real n8n only)
  *   --n8n=2.41.0                    n8n versions for 2b (default: 1.123.0,2.41.0; the summary uses 2.41.0)
  *   --no-build                      skip `npm run build` before 2b (dist/ must be current)
  */
@@ -25,7 +28,10 @@ import { N8N_VERSIONS, REPO_ROOT } from '../dev/n8n/runner';
 import { benchEmulator, fixed, goal, heading, line } from './common';
 import { footprint } from './footprint';
 import { lookupCost } from './lookups';
+import type { DistanceCase } from './distance';
+import { distanceGoals, distanceRuns } from './distance';
 import { coreCost, n8nCost } from './perUpdate';
+import { DEFAULT_REQUESTS_IN_PARALLEL } from '../nodes/FeishuCoreHr/actions/requestOptions';
 import type { ThroughputCase } from './throughput';
 import { throughputCase } from './throughput';
 import { tokenExchanges } from './tokens';
@@ -38,7 +44,7 @@ interface Flags {
 }
 
 function parseFlags(argv: string[]): Flags {
-	const flags: Flags = { quick: false, only: new Set(['1', '2a', '2b', '3', '4', '5']), n8nVersions: [...N8N_VERSIONS], build: true };
+	const flags: Flags = { quick: false, only: new Set(['1', '2a', '2b', '3', '4', '5', '6', '7']), n8nVersions: [...N8N_VERSIONS], build: true };
 	for (const arg of argv) {
 		if (arg === '--quick') flags.quick = true;
 		else if (arg === '--no-build') flags.build = false;
@@ -88,6 +94,11 @@ async function main(): Promise<void> {
 		token_exchanges_expiring: 'n/a',
 		mb_per_1k: 'n/a',
 		lookups_per_1k: 'n/a',
+		utilisation_rtt0: 'n/a',
+		utilisation_rtt150: 'n/a',
+		utilisation_rtt300: 'n/a',
+		provoked_429_rtt: 'n/a',
+		failed_rtt: 'n/a',
 	};
 
 	if (flags.only.has('1')) {
@@ -166,6 +177,25 @@ async function main(): Promise<void> {
 		console.log('  -- (b) the same numbers as numbers (a sheet that read them as numbers: leading zeros may be lost)');
 		await lookupCost(scale.lookupRows, true);
 		summary.lookups_per_1k = fixed(text.lookupsPer1k, 1);
+	}
+
+	if (flags.only.has('6')) {
+		heading(`6. At a distance: TLS, RTT 0 / 150 / 300 ms, Feishu answering in 100 ms, the real limit (100 per 60 s), Requests in Parallel ${DEFAULT_REQUESTS_IN_PARALLEL} (child processes, n8n-core execution)`);
+		// The window is Feishu's real 60 s: the quick run keeps it and sends fewer updates.
+		const updates = flags.quick ? 120 : 250;
+		const cases: DistanceCase[] = [0, 150, 300].map((rttMs) => ({ rttMs, serverMs: 100, inParallel: DEFAULT_REQUESTS_IN_PARALLEL, updates, limit: 100, windowMs: 60_000 }));
+		const results = await distanceRuns(cases);
+		line('goals', distanceGoals(results));
+		for (const r of results) summary[`utilisation_rtt${r.rttMs}`] = fixed(r.utilisation, 2);
+		summary.provoked_429_rtt = String(results.reduce((n, r) => n + r.rateLimited, 0));
+		summary.failed_rtt = String(results.reduce((n, r) => n + r.failed + r.notOnce, 0));
+	}
+
+	if (flags.only.has('7')) {
+		heading('7. Requests in Parallel 1…6, 8, 10 at RTT 300 ms, Feishu answering in 100 ms, the real limit (child processes)');
+		const updates = flags.quick ? 110 : 150;
+		const levels = flags.quick ? [1, 4] : [1, 2, 3, 4, 5, 6, 8, 10];
+		await distanceRuns(levels.map((inParallel) => ({ rttMs: 300, serverMs: 100, inParallel, updates, limit: 100, windowMs: 60_000 })));
 	}
 
 	console.log(`\nbench took ${fixed((Date.now() - began) / 1000, 0)} s`);

@@ -336,7 +336,8 @@ export class FeishuCoreHrApi implements ICredentialType {
 		},
 		{
 			displayName: 'Encrypt Key (Trigger)',
-			name: 'encryptKey',
+			// Named so that n8n's rules see a secret (it is one: it decrypts and signs events).
+			name: 'encryptKeySecret',
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',

@@ -22,6 +22,11 @@ export interface EventSecrets {
 	verificationToken: string;
 }
 
+/** The credential fields that hold these values (the node's credential names them its own way). */
+export function eventCredentialFields(secrets: EventSecrets = DEFAULT_EVENT_SECRETS): { encryptKeySecret: string; verificationToken: string } {
+	return { encryptKeySecret: secrets.encryptKey, verificationToken: secrets.verificationToken };
+}
+
 export const PROBATION_UPDATED_EVENT = 'corehr.probation.updated_v2';
 
 /**

@@ -13,5 +13,15 @@ export { DEFAULT_GRADE_OPTIONS } from './labels';
 export { TOKEN_PATH } from './faults';
 export { ALREADY_IN_STATE } from './lifecycle';
 export * from './types';
-export { DEFAULT_EVENT_SECRETS, DELIVERY_KINDS, buildDelivery, deliver, probationEnvelope, setProbationStatus } from './events';
+export { ENDPOINT_FAULT_CODES, FEISHU_CLIENT_CONFIG, LONG_CONNECTION_ENDPOINT_PATH } from './longConnection';
+export type {
+	AckRecord,
+	EndpointFault,
+	LongConnectionClientConfig,
+	LongConnectionControls,
+	LongConnectionInfo,
+	PushOptions,
+	PushResult,
+} from './longConnection';
+export { DEFAULT_EVENT_SECRETS, DELIVERY_KINDS, eventCredentialFields, buildDelivery, deliver, probationEnvelope, setProbationStatus } from './events';
 export type { DeliveryKind, DeliveryResult, EventSecrets, ProbationEventSpec } from './events';

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
 		}
 	}
 	lines.push(`  admin       ${emulator.url}/__emulator/state  (POST reset, faults, config, expire-tokens)`);
+	lines.push(`  persistent connection  POST ${emulator.url}/callback/ws/endpoint; admin ${emulator.url}/__emulator/long-connection/state (POST push, redeliver, drop, config)`);
 	lines.push('Ctrl+C to stop.');
 	process.stdout.write(`${lines.join('\n')}\n`);
 

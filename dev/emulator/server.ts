@@ -39,6 +39,7 @@ import type {
 	SeedData,
 } from './types';
 import { isRecord } from './validation';
+import { LONG_CONNECTION_ENDPOINT_PATH, LongConnectionEmulator } from './longConnection';
 
 export const DEFAULT_APP: AppConfig = {
 	appId: 'cli_a1b2c3d4e5f6a7b8',
@@ -46,6 +47,7 @@ export const DEFAULT_APP: AppConfig = {
 };
 
 const ADMIN_PREFIX = '/__emulator/';
+const LONG_CONNECTION_ADMIN_PREFIX = `${ADMIN_PREFIX}long-connection/`;
 const ASSESSMENTS_PATH = '/open-apis/corehr/v2/probation/assessments';
 export const PROBATION_SEARCH_PATH = '/open-apis/corehr/v2/probation/search';
 export const EMPLOYEE_SEARCH_PATH = '/open-apis/corehr/v2/employees/search';
@@ -202,6 +204,8 @@ class EmulatorServer implements AdminTarget {
 	readonly faults: FaultQueue;
 	readonly apps: readonly AppConfig[];
 	readonly defaultApp: { appId: string; appSecret: string };
+	/** Feishu's persistent connection: its endpoint and sockets live on this server too. */
+	readonly longConnection: LongConnectionEmulator;
 	url = '';
 	port = 0;
 
@@ -238,6 +242,11 @@ class EmulatorServer implements AdminTarget {
 		this.faults = new FaultQueue(() => this.expireAllTokens());
 		this.loadSeed(this.seed);
 		this.server = createServer((req, res) => this.onRequest(req, res));
+		this.longConnection = new LongConnectionEmulator(
+			() => this.apps,
+			() => this.url,
+		);
+		this.server.on('upgrade', (req, socket, head) => this.longConnection.handleUpgrade(req, socket, head));
 		// Keep-alive friendly: reuse sockets for a while, as Feishu's gateway does.
 		this.server.keepAliveTimeout = 5_000;
 	}
@@ -386,6 +395,7 @@ class EmulatorServer implements AdminTarget {
 		this.issued = [];
 		this.idempotent.clear();
 		this.config = this.initialConfig();
+		this.longConnection.reset();
 		this.writeLimiter.set(toRateLimit(this.options.writeRateLimit));
 		this.readLimiter.set(toRateLimit(this.options.readRateLimit));
 	}
@@ -393,6 +403,7 @@ class EmulatorServer implements AdminTarget {
 	async close(): Promise<void> {
 		for (const t of this.timers) clearTimeout(t);
 		this.timers.clear();
+		await this.longConnection.close();
 		if (!this.server.listening) return;
 		await new Promise<void>((resolve) => {
 			this.server.close(() => resolve());
@@ -470,6 +481,15 @@ class EmulatorServer implements AdminTarget {
 			isJsonType: String(req.headers['content-type'] ?? '').toLowerCase().includes('application/json'),
 			logId: '',
 		};
+		if (path.startsWith(LONG_CONNECTION_ADMIN_PREFIX)) {
+			this.send(ctx, this.longConnection.admin(method, path.slice(LONG_CONNECTION_ADMIN_PREFIX.length), body));
+			return;
+		}
+		if (path === LONG_CONNECTION_ENDPOINT_PATH) {
+			// Not in the API request log: its body holds the App Secret, and it is no CoreHR call.
+			this.send(ctx, this.longConnection.endpoint(method, body, req.headers));
+			return;
+		}
 		if (method === 'POST' && path === `${ADMIN_PREFIX}events`) {
 			// Pushes an event to a webhook: the one admin call that waits on another server.
 			void handleEventsAdmin(this, badJson ? undefined : body).then((answer) => this.send(ctx, answer));

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'http';
+import type { LongConnectionControls } from './longConnection';
 
 export const ASSESSMENT_STATUSES = ['not_started', 'in_process', 'completed', 'no_need'] as const;
 export const ASSESSMENT_RESULTS = ['approved', 'rejected'] as const;
@@ -344,6 +345,8 @@ export interface Emulator {
 	readonly port: number;
 	readonly defaultApp: { appId: string; appSecret: string };
 	readonly apps: readonly AppConfig[];
+	/** Feishu's persistent connection (endpoint, sockets, pushed events, acks): see longConnection.ts. */
+	readonly longConnection: LongConnectionControls;
 	close(): Promise<void>;
 	/** Back to the seeded state (or a new seed); clears log, counters, faults, tokens, client_tokens, runtime config. */
 	reset(seed?: SeedData | number): void;

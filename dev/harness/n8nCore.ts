@@ -25,6 +25,7 @@ import type {
 	IVersionedNodeType,
 	IWorkflowExecuteAdditionalData,
 	Workflow as WorkflowType,
+	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
 
@@ -245,14 +246,8 @@ export interface WorkflowRun {
 
 let executionCounter = 0;
 
-/** Runs Input → nodes[0] → nodes[1] … through n8n-core's WorkflowExecute. */
-export async function runChain(
-	credentials: MemoryCredentialsHelper,
-	inputItems: IDataObject[],
-	chain: NodeSpec[],
-	options: { executionId?: string; nodeTypes?: NodeTypes } = {},
-): Promise<WorkflowRun> {
-	const executionId = options.executionId ?? `exec-${++executionCounter}-${Date.now()}`;
+/** Input → nodes[0] → nodes[1] …, as a workflow n8n-core can run. */
+function chainWorkflow(inputItems: IDataObject[], chain: NodeSpec[], nodeTypes: NodeTypes) {
 	const inputNode: INode = {
 		id: 'input-node',
 		name: 'Input',
@@ -285,21 +280,101 @@ export async function runChain(
 		nodes,
 		connections,
 		active: false,
-		nodeTypes: options.nodeTypes ?? new NodeTypes(),
+		nodeTypes,
 		settings: { executionOrder: 'v1' },
 	});
+	return { workflow, inputNode, nodes, connections };
+}
+
+function executionData(credentials: MemoryCredentialsHelper, executionId: string, mode: WorkflowExecuteMode, nodes: INode[], connections: Workflow['connectionsBySourceNode']) {
 	const data = additionalData(credentials, executionId);
-	data.hooks = new ExecutionLifecycleHooks('manual', executionId, {
+	data.hooks = new ExecutionLifecycleHooks(mode, executionId, {
 		id: 'wf-test', name: 'test', nodes, connections, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null, isArchived: false,
 	} as unknown as ConstructorParameters<typeof ExecutionLifecycleHooks>[2]);
-	const execute = new WorkflowExecute(data, 'manual');
-	const run = await execute.run(workflow, inputNode);
+	return data;
+}
+
+function collect(run: IRun): WorkflowRun {
 	const outputs: Record<string, INodeExecutionData[]> = {};
 	for (const [name, taskData] of Object.entries(run.data.resultData.runData)) {
 		const last = taskData[taskData.length - 1];
 		outputs[name] = last?.data?.main?.[0] ?? [];
 	}
 	return { run, outputs, error: run.data.resultData.error as WorkflowRun['error'] };
+}
+
+/** Runs Input → nodes[0] → nodes[1] … through n8n-core's WorkflowExecute. */
+export async function runChain(
+	credentials: MemoryCredentialsHelper,
+	inputItems: IDataObject[],
+	chain: NodeSpec[],
+	options: { executionId?: string; nodeTypes?: NodeTypes } = {},
+): Promise<WorkflowRun> {
+	const executionId = options.executionId ?? `exec-${++executionCounter}-${Date.now()}`;
+	const { workflow, inputNode, nodes, connections } = chainWorkflow(inputItems, chain, options.nodeTypes ?? new NodeTypes());
+	const execute = new WorkflowExecute(executionData(credentials, executionId, 'manual', nodes, connections), 'manual');
+	return collect(await execute.run(workflow, inputNode));
+}
+
+/**
+ * The execution data n8n stores when it creates a production execution (a trigger fired, a
+ * webhook was called): the start node on the stack, nothing run yet. It is all n8n's database
+ * holds of an execution whose worker died before it saved anything else.
+ */
+export function storedStart(inputItems: IDataObject[], chain: NodeSpec[]): IRunExecutionData {
+	const { inputNode } = chainWorkflow(inputItems, chain, new NodeTypes());
+	return {
+		startData: {},
+		resultData: { runData: {}, pinData: {} },
+		executionData: {
+			contextData: {},
+			nodeExecutionStack: [{ node: inputNode, data: { main: [[{ json: {} }]] }, source: null }],
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: {},
+		},
+	} as unknown as IRunExecutionData;
+}
+
+/**
+ * What n8n's "Retry" (ExecutionService.retry in 1.123 and 2.41) hands the new execution: the
+ * failed execution's data as stored (a JSON copy), without its error and without the failed run
+ * of the node that failed, so that node runs again from the same input.
+ */
+export function retryOf(data: IRunExecutionData): IRunExecutionData {
+	const copy = JSON.parse(JSON.stringify(data)) as IRunExecutionData;
+	const last = copy.resultData.lastNodeExecuted;
+	if (last) {
+		delete copy.resultData.error;
+		const runs = copy.resultData.runData?.[last];
+		if (runs && runs.length > 0 && runs[runs.length - 1].error !== undefined) runs.pop();
+	}
+	return copy;
+}
+
+export interface StoredExecution {
+	/** The execution's mode: 'trigger', 'webhook'… for a production run, 'retry' for n8n's Retry. */
+	mode: WorkflowExecuteMode;
+	/** The stored data it resumes (storedStart() for a new one, retryOf() for a retry). */
+	data: IRunExecutionData;
+	executionId?: string;
+	/** Cancels the execution (as a dying worker leaves it) when this resolves. */
+	cancelWhen?: Promise<unknown>;
+}
+
+/** Runs an execution from stored execution data, as n8n's workers do (WorkflowExecute.processRunExecutionData). */
+export async function runStored(
+	credentials: MemoryCredentialsHelper,
+	inputItems: IDataObject[],
+	chain: NodeSpec[],
+	execution: StoredExecution,
+): Promise<WorkflowRun> {
+	const executionId = execution.executionId ?? `exec-${++executionCounter}-${Date.now()}`;
+	const { workflow, nodes, connections } = chainWorkflow(inputItems, chain, new NodeTypes());
+	const execute = new WorkflowExecute(executionData(credentials, executionId, execution.mode, nodes, connections), execution.mode, execution.data);
+	const running = execute.processRunExecutionData(workflow);
+	void execution.cancelWhen?.then(() => running.cancel());
+	return collect(await running);
 }
 
 /** Runs the Feishu node once over the given items. */

@@ -1,5 +1,6 @@
 import type {
 	IDataObject,
+	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -18,7 +19,7 @@ import { verifyRequest } from './events/request';
 import { enrichEvent } from './enrich';
 import type { EventOptions } from './handler';
 import { acceptEnvelope, claimOnce, eventItem } from './handler';
-import { openLongConnection } from './persistentConnection';
+import { openLongConnection } from './longConnection';
 
 /** The webhook's path below n8n's /webhook/<id>/: fixed, so the URL in Feishu's console never changes. */
 export const WEBHOOK_PATH = 'feishu-corehr';
@@ -145,13 +146,32 @@ export class FeishuCoreHrTrigger implements INodeType {
 		],
 	};
 
+	/**
+	 * Feishu has no API for the Request URL: the user pastes it into the developer console, and
+	 * Feishu then sends the URL check that webhook() answers. So there is nothing to register with
+	 * Feishu on activation, nor to remove on deactivation.
+	 */
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
 	/** Webhook mode: Feishu's POST. Answers within milliseconds; the lookup runs after the answer. */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const credentials = await this.getCredentials(FEISHU_CREDENTIAL_NAME);
 		const request = this.getRequestObject() as ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: Buffer };
 		const verdict = verifyRequest(
 			{ rawBody: Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined, body: request.body as unknown, headers: request.headers },
-			{ encryptKey: String(credentials.encryptKey ?? '').trim(), verificationToken: String(credentials.verificationToken ?? '').trim() },
+			{ encryptKey: String(credentials.encryptKeySecret ?? '').trim(), verificationToken: String(credentials.verificationToken ?? '').trim() },
 			Date.now(),
 		);
 		if (verdict.kind === 'rejected') {
@@ -177,30 +197,38 @@ export class FeishuCoreHrTrigger implements INodeType {
 	/** Persistent-connection mode holds the connection; webhook mode needs nothing here. */
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		if (this.getNodeParameter('mode', 'webhook') !== PERSISTENT) return {};
-		if (!openLongConnection) {
-			throw new NodeOperationError(this.getNode(), 'The persistent connection is not part of this build of the package. Use the Webhook mode.');
-		}
 		const app = appCredentials(await this.getCredentials(FEISHU_CREDENTIAL_NAME));
 		const options = readOptions(this);
 		const claim = claimer(this);
+		/** Lookups of accepted events that have not started their execution yet. */
+		const pending = new Set<Promise<void>>();
 		const connection = await openLongConnection({
 			baseUrl: app.baseUrl,
 			appId: app.appId,
 			appSecret: app.appSecret,
 			logger: this.logger,
 			httpRequest: async (request) => (await this.helpers.httpRequest(request)) as unknown,
-			// The same decision and output as a webhook delivery; the connection acknowledges after it.
+			// The same decision and output as a webhook delivery. The connection acknowledges when this
+			// returns: Feishu wants that within 3 s, so, as in webhook mode, the lookup comes after it.
 			onEvent: async (envelope) => {
 				const accepted = acceptEnvelope(envelope, options, claim);
 				if ('skipped' in accepted) {
 					this.logger.debug(`Feishu CoreHR Trigger: no execution for ${accepted.skipped}`);
 					return;
 				}
-				this.emit([[await item(this, accepted.event, options)]]);
+				const started: Promise<void> = item(this, accepted.event, options)
+					.then((data) => this.emit([[data]]))
+					.catch((error: unknown) => this.emitError(new NodeOperationError(this.getNode(), error instanceof Error ? error : String(error))))
+					.finally(() => pending.delete(started));
+				pending.add(started);
 			},
 		});
 		return {
-			closeFunction: async () => await connection.close(),
+			closeFunction: async () => {
+				await connection.close();
+				// Events already acknowledged still start their executions.
+				await Promise.allSettled([...pending]);
+			},
 			// "Listen for test event": the connection is open; the first event's emit ends the wait.
 			manualTriggerFunction: async () => {},
 		};

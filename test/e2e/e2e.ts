@@ -25,6 +25,10 @@
  *                    as the employee number is refused and explained
  *   trigger          the Feishu CoreHR Trigger in `n8n start` (test/e2e/trigger.ts): URL check,
  *                    a signed event → one enriched execution, forged → 401, duplicate → none
+ *   persistent       the trigger in Persistent-connection mode (test/e2e/longConnection.ts): 2.x:
+ *   connection       activation opens one connection, an event → one execution (ack 200), a
+ *                    redelivery → none, a drop heals, deactivation leaves no socket; 1.x on Node 20:
+ *                    activation refused with the plain "needs Node.js 22" message
  * N8N_E2E_ONLY=<regex> runs only the scenarios whose name matches (e.g. N8N_E2E_ONLY=trigger).
  * Ends with `e2e: N passed, M failed`; exit code 1 when anything failed.
  */
@@ -72,6 +76,7 @@ import {
 	type N8nInstall,
 } from '../../dev/n8n/runner';
 import { startScriptedChatModel, type ChatRequest, type ScriptedToolCall } from './scriptedChatModel';
+import { longConnectionScenarios } from './longConnection';
 import { triggerScenarios } from './trigger';
 
 // ---------------------------------------------------------------------------------------------
@@ -931,6 +936,11 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 		});
 		emulator.reset();
 		await triggerScenarios(version, install, emulator, async (name, body) => await scenario(version, name, body), community.workDir);
+		// The persistent connection brings its own emulator (reconnect settings shortened) and n8n;
+		// its scenarios build on each other, so they run together or not at all.
+		if (!ONLY || ONLY.test('persistent connection')) {
+			await longConnectionScenarios(version, install, async (name, body) => await scenario(version, name, body), community.workDir);
+		}
 	} finally {
 		community.cleanup();
 		await model.close();

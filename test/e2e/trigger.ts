@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { DEFAULT_EVENT_SECRETS, PEOPLE_CASES } from '../../dev/emulator';
+import { DEFAULT_EVENT_SECRETS, eventCredentialFields, PEOPLE_CASES } from '../../dev/emulator';
 import type { DeliveryKind, Emulator } from '../../dev/emulator';
 import { CUSTOM_TYPE_PREFIX, emulatorCredential } from '../../dev/n8n/examples';
 import { N8nInstance, REPO_ROOT, buildWorkflow, freePort, type JsonObject, type N8nInstall } from '../../dev/n8n/runner';
@@ -124,7 +124,7 @@ export async function triggerScenarios(version: string, install: N8nInstall, emu
 	let server: Awaited<ReturnType<N8nInstance['start']>> | undefined;
 	try {
 		await n8n.importCredentials([
-			{ ...emulatorCredential(emulator.url, emulator.defaultApp, CREDENTIAL), data: { ...emulatorCredential(emulator.url, emulator.defaultApp).data as JsonObject, ...DEFAULT_EVENT_SECRETS } },
+			{ ...emulatorCredential(emulator.url, emulator.defaultApp, CREDENTIAL), data: { ...emulatorCredential(emulator.url, emulator.defaultApp).data as JsonObject, ...eventCredentialFields() } },
 		]);
 		const workflow = buildWorkflow({
 			id: WORKFLOW_ID,

@@ -33,7 +33,8 @@ describe('429 bursts', () => {
 		// Some older Feishu APIs say "rate limited" with HTTP 400: the code decides, not the status.
 		emulator.faults.respondWith(1, 400, RATE_LIMITED, { headers: resetHeaders('0'), ...only(ids[100]) });
 
-		const run = await timedRun(credentials, rows, updateParameters({ maxRequestsPerMinute: 0 }), { continueOnFail: true });
+		// One at a time, so the burst lands on the rows named below (several in flight: concurrency.test.ts).
+		const run = await timedRun(credentials, rows, updateParameters({ maxRequestsPerMinute: 0, requestsInParallel: 1 }), { continueOnFail: true });
 		expect(emulator.faults.pending()).toEqual([]);
 		const outcome = checkOutcome(emulator, rows, run, before);
 		expect(outcome.failed.size).toBe(0);

@@ -14,8 +14,10 @@ const runs: unknown[] = [];
 
 const rowsOf = (ids: string[]) => ids.map((id, i) => ({ id, status: 'completed', final: true, comment: `token test ${i}` }));
 
+// One item at a time: these tests follow each request's token; test/faults/concurrency.test.ts
+// does the same with several requests in flight.
 async function run(ids: string[]) {
-	const result = await timedRun(credentials, rowsOf(ids), updateParameters({ maxRequestsPerMinute: 0 }));
+	const result = await timedRun(credentials, rowsOf(ids), updateParameters({ maxRequestsPerMinute: 0, requestsInParallel: 1 }));
 	runs.push([result.items, result.run, result.error]);
 	expect(result.error).toBeUndefined();
 	return result;

@@ -6,7 +6,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { DeliveryKind, Emulator } from '../../dev/emulator';
-import { DEFAULT_APP, DEFAULT_EVENT_SECRETS, PEOPLE_CASES, PEOPLE_SEED, startEmulator } from '../../dev/emulator';
+import { DEFAULT_APP, DEFAULT_EVENT_SECRETS, eventCredentialFields, PEOPLE_CASES, PEOPLE_SEED, startEmulator } from '../../dev/emulator';
 import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
 import type { TriggerWebhook } from '../../dev/harness/webhook';
@@ -17,7 +17,7 @@ let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;
 withEmulator((e) => {
 	emulator = e;
-	credentials = freshCredentials(e, { ...DEFAULT_EVENT_SECRETS });
+	credentials = freshCredentials(e, eventCredentialFields());
 }, PEOPLE_SEED);
 
 let hook: TriggerWebhook | undefined;
@@ -203,7 +203,7 @@ describe('when the lookup fails', () => {
 	afterAll(async () => await scoped.close());
 
 	it('still starts the execution with the event, and says in enrichmentError what went wrong', async () => {
-		const h = await listen({}, freshCredentials(scoped, { ...NO_READ, ...DEFAULT_EVENT_SECRETS }));
+		const h = await listen({}, freshCredentials(scoped, { ...NO_READ, ...eventCredentialFields() }));
 		const pushed = await push(h, 'signed', event(), scoped);
 		expect(pushed.status).toBe(200);
 		await h.settled(1);

@@ -187,3 +187,38 @@ describe("the pacers for Feishu's documented limits and the run's own cap", () =
 		expect(clock.sleeps).toEqual([]);
 	});
 });
+
+describe('several requests in flight', () => {
+	it('times each request by its own answer: a slow early answer holds its own slot, not a later one', async () => {
+		const clock = new FakeClock();
+		const pacer = new SlidingWindowPacer(2, MINUTE, clock);
+		const slow = await pacer.acquire();
+		const fast = await pacer.acquire();
+		clock.time = 100;
+		pacer.settle(fast);
+		clock.time = 5_000;
+		pacer.settle(slow);
+		// The window frees a minute after the first answer (100 ms), not after the slow one.
+		expect(pacer.delayFor(5_000)).toBe(55_100);
+		expect(pacer.delayFor(60_100)).toBe(0);
+	});
+
+	it('holds every request back until the reset time of a 429, however many are waiting', async () => {
+		const clock = new FakeClock();
+		const { write, read } = pacersFor(undefined, clock);
+		write.pause(2_000);
+		const went = await Promise.all([write.acquire(), write.acquire(), write.acquire()]);
+		expect(went).toEqual([2_000, 2_000, 2_000]);
+		// Other kinds of request have their own limits and are not held.
+		clock.time = 0;
+		expect(await read.acquire()).toBe(0);
+	});
+
+	it('still pauses on a 429 with pacing off', async () => {
+		const clock = new FakeClock();
+		const { write } = pacersFor(0, clock);
+		write.pause(1_500);
+		expect(await write.acquire()).toBe(1_500);
+		expect(await write.acquire()).toBe(1_500);
+	});
+});

@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { deriveClientToken, requestKey } from '../helpers/clientToken';
+import { clientTokenPolicy, usesOwnClientToken } from '../helpers/clientTokenPolicy';
 import { InvalidInputError } from '../helpers/parse';
 import { FeishuClient } from '../transport';
 import { Directory, LookupError } from './directory';
 import { gradesOfRun } from './grades';
 import { operations } from './resources';
-import { transportSettings } from './transportSettings';
+import { requestsInParallel, transportSettings } from './transportSettings';
 import type { RunContext } from './types';
 
 function itemLabel(itemIndex: number): string {
@@ -33,7 +33,79 @@ function toNodeError(this: IExecuteFunctions, error: unknown, itemIndex: number)
 	return new NodeOperationError(this.getNode(), `${itemLabel(itemIndex)}: ${message}`, { itemIndex });
 }
 
-/** The one per-item loop: resource/operation → operation, one request per item, one error policy. */
+/** An item that never started because the run had already stopped at an earlier one. */
+class NotStarted extends Error {}
+
+/**
+ * Keeps "On Error → Stop" as it was with one item at a time: an item's first write goes out only
+ * after every earlier item has sent its own or finished, so an item refused before sending (bad
+ * input, an unknown employee) stops every later item from sending. Requests already out finish.
+ */
+class SendOrder {
+	private readonly committed: boolean[];
+	/** The first item that has not committed; every item before it has. */
+	private low = 0;
+	private stoppedAt = Infinity;
+	private waiters: Array<{ index: number; resolve: () => void; reject: (error: Error) => void }> = [];
+
+	constructor(count: number) {
+		this.committed = new Array<boolean>(count).fill(false);
+	}
+
+	/** Item `index` is done (or sends now): later items no longer wait for it. */
+	commit(index: number): void {
+		this.committed[index] = true;
+		while (this.low < this.committed.length && this.committed[this.low]) this.low++;
+		this.wake();
+	}
+
+	/** Item `index` failed before or while sending and ends the run: later items do not send. */
+	stop(index: number): void {
+		this.stoppedAt = Math.min(this.stoppedAt, index);
+		this.commit(index);
+	}
+
+	async turn(index: number): Promise<void> {
+		if (this.committed[index]) return;
+		if (index > this.stoppedAt) throw new NotStarted();
+		if (this.low < index) await new Promise<void>((resolve, reject) => this.waiters.push({ index, resolve, reject }));
+		this.commit(index);
+	}
+
+	private wake(): void {
+		this.waiters = this.waiters.filter((w) => {
+			if (w.index > this.stoppedAt) w.reject(new NotStarted());
+			else if (this.low >= w.index) w.resolve();
+			else return true;
+			return false;
+		});
+	}
+}
+
+/** Parameters that name what an item changes; items naming the same thing run one after the other. */
+const TARGET_PARAMETERS = ['assessmentId', 'employmentId', 'employee'];
+
+/** What item `itemIndex` names (its assessment, employment or employee), as given; [] if none. */
+function targetsOf(this: IExecuteFunctions, itemIndex: number): string[] {
+	const parameters = this.getNode().parameters;
+	const targets: string[] = [];
+	for (const name of TARGET_PARAMETERS) {
+		if (!(name in parameters)) continue;
+		try {
+			const value = this.getNodeParameter(name, itemIndex, '', { extractValue: true }) as unknown;
+			const text = typeof value === 'string' || typeof value === 'number' ? String(value).trim().replace(/^0+(?=\d)/, '') : '';
+			if (text !== '') targets.push(text);
+		} catch {
+			// The operation reports a bad parameter itself.
+		}
+	}
+	return targets;
+}
+
+/**
+ * The one per-item loop: resource/operation → operation, one request per item, up to "Requests in
+ * Parallel" items in flight, one error policy. Output keeps the input's order and pairing.
+ */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
@@ -45,55 +117,88 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const client = new FeishuClient(this, transportSettings(options));
-	// Where a write comes from; the run index tells apart the passes of a loop in one execution.
-	const origin = [
-		this.getInstanceId(),
-		String(this.getWorkflow().id ?? ''),
-		this.getExecutionId() || `run-${Date.now()}`,
-		this.getNode().id || this.getNode().name,
-		String(this.getWorkflowDataProxy(0).$runIndex ?? 0),
-	];
-	const userTokens = new Map<string, string>();
-
 	const run: RunContext = {
 		client,
 		directory: new Directory(client),
 		grades: gradesOfRun(client),
-		clientToken: (itemIndex, { method, path, body }) => {
-			const key = requestKey(method, path, body);
-			const given = this.getNodeParameter('options.clientToken', itemIndex, '') as unknown;
-			const text = typeof given === 'string' || typeof given === 'number' ? String(given).trim() : '';
-			if (!text) return deriveClientToken([...origin, String(itemIndex)], key);
-			// Feishu would answer a second, different write with this token as if it were the first.
-			if ((userTokens.get(text) ?? key) !== key) {
-				throw new InvalidInputError(
-					'Client Token',
-					text,
-					'Give each item its own token (e.g. from a row ID), or leave it empty so the node makes one per item.',
-					'was already used for a different request in this run, so Feishu would skip this one',
-				);
-			}
-			userTokens.set(text, key);
-			return text;
-		},
+		clientToken: clientTokenPolicy(this),
 	};
 
 	const cancelled = () => this.getExecutionCancelSignal?.()?.aborted === true;
 	await operation.prepare?.call(this, items.length, run);
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		if (cancelled()) throw new NodeOperationError(this.getNode(), `The execution was cancelled before ${itemLabel(itemIndex)}`);
+
+	// A Client Token of the user's is checked against earlier items: those go one at a time.
+	const inParallel = Math.min(items.length, usesOwnClientToken(this) ? 1 : requestsInParallel(options, this.getNode().typeVersion));
+	const stopOnError = !this.continueOnFail();
+	const order = inParallel > 1 && stopOnError ? new SendOrder(items.length) : undefined;
+	if (order) client.writeGate = async (itemIndex) => await order.turn(itemIndex);
+	/** The last item naming each target, so the next one naming it waits for it (the later row still wins). */
+	const lastOn = new Map<string, Promise<void>>();
+	const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
+	/** Items that failed in a way that ends the run (On Error → Stop, or a cancelled execution). */
+	const fatal = new Map<number, NodeOperationError | NodeApiError>();
+	let next = 0;
+	let stopped = false;
+
+	const runItem = async (itemIndex: number): Promise<void> => {
 		try {
-			const results = await operation.execute.call(this, itemIndex, run);
-			for (const json of results) output.push({ json, pairedItem: { item: itemIndex } });
+			const json = await operation.execute.call(this, itemIndex, run);
+			results[itemIndex] = json.map((entry) => ({ json: entry, pairedItem: { item: itemIndex } }));
+			order?.commit(itemIndex);
 		} catch (error) {
+			if (error instanceof NotStarted) return;
 			const nodeError = toNodeError.call(this, error, itemIndex);
 			// A cancelled run stops here, whatever "On Error" says.
-			if (!this.continueOnFail() || cancelled()) throw nodeError;
+			if (stopOnError || cancelled()) {
+				// Requests already in flight finish; no new item starts.
+				stopped = true;
+				fatal.set(itemIndex, nodeError);
+				order?.stop(itemIndex);
+				return;
+			}
 			// n8n routes an item to the error output by its `error`, and then keeps only the message
 			// in json: so the message carries everything a report needs (item, Feishu code, log ID).
-			output.push({ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } });
+			results[itemIndex] = [{ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } }];
 		}
+	};
+
+	const worker = async (): Promise<void> => {
+		while (!stopped && next < items.length) {
+			if (cancelled()) {
+				stopped = true;
+				return;
+			}
+			const itemIndex = next++;
+			if (inParallel === 1) {
+				await runItem(itemIndex);
+				continue;
+			}
+			const targets = targetsOf.call(this, itemIndex);
+			const before = targets.map((target) => lastOn.get(target));
+			const done = (async () => {
+				await Promise.all(before);
+				if (stopped && fatal.size > 0 && Math.min(...fatal.keys()) < itemIndex) return;
+				await runItem(itemIndex);
+			})();
+			for (const target of targets) lastOn.set(target, done);
+			await done;
+		}
+	};
+	try {
+		await Promise.all(Array.from({ length: Math.max(1, inParallel) }, worker));
+	} finally {
+		client.writeGate = undefined;
 	}
-	return [output];
+
+	if (fatal.size > 0) {
+		const first = Math.min(...fatal.keys());
+		const error = fatal.get(first) as NodeOperationError | NodeApiError;
+		// Items after it that were already in flight when it failed went through: say which.
+		const through = results.flatMap((result, index) => (index > first && result !== undefined ? [`${index + 1}`] : []));
+		if (through.length > 0) error.message += ` Items already in flight when this one failed still went through: ${through.join(', ')}.`;
+		throw error;
+	}
+	const notRun = results.findIndex((result) => result === undefined);
+	if (notRun >= 0) throw new NodeOperationError(this.getNode(), `The execution was cancelled before ${itemLabel(notRun)}`);
+	return [results.flat() as INodeExecutionData[]];
 }

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { TransportSettings } from '../transport';
 import { DEFAULT_SETTINGS } from '../transport';
+import { DEFAULT_REQUESTS_IN_PARALLEL, MAX_REQUESTS_IN_PARALLEL } from './requestOptions';
 
 function nonNegative(value: unknown, fallback: number): number;
 function nonNegative(value: unknown, fallback: undefined): number | undefined;
@@ -25,4 +26,10 @@ export function transportSettings(options: IDataObject): TransportSettings {
 		maxRetries: Math.min(10, Math.floor(nonNegative(options.maxRetries, DEFAULT_SETTINGS.maxRetries))),
 		timeoutMs: Math.max(100, nonNegative(options.timeoutSeconds, DEFAULT_SETTINGS.timeoutMs / 1000) * 1000),
 	};
+}
+
+/** "Requests in Parallel" for this run: a whole number from 1 to 10, the default when not set. */
+export function requestsInParallel(options: IDataObject, _nodeVersion: number): number {
+	const n = nonNegative(options.requestsInParallel, DEFAULT_REQUESTS_IN_PARALLEL);
+	return Math.min(MAX_REQUESTS_IN_PARALLEL, Math.max(1, Math.floor(n)));
 }

@@ -12,7 +12,7 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { TokenFailure } from '../../../credentials/FeishuCoreHrApi.credentials';
-import { FEISHU_CREDENTIAL_NAME, feishuBaseUrl, holdsTokenForCurrentApp } from '../../../credentials/FeishuCoreHrApi.credentials';
+import { FEISHU_CREDENTIAL_NAME, feishuBaseUrl, holdsTokenForCurrentApp, tokenOwner } from '../../../credentials/FeishuCoreHrApi.credentials';
 import type { FeishuFailure } from './errors';
 import { RATE_LIMIT_CODE, TOKEN_ERROR_CODES, describeFailure, readEnvelope, redact, violations } from './errors';
 import type { RequestKind } from './limits';
@@ -178,14 +178,34 @@ function header(headers: Record<string, unknown>, name: string): string | undefi
 }
 
 /**
+ * What a write changes, for keeping writes to it in order: the path names the assessment (update,
+ * delete), the body the employment (create, submit, withdraw, edit). Reads have none.
+ */
+function writeTarget(request: FeishuRequest): string | undefined {
+	if ((request.kind ?? 'write') !== 'write') return undefined;
+	const employment = request.body?.employment_id;
+	return typeof employment === 'string' && employment !== '' ? `employment ${employment}` : request.path;
+}
+
+/**
  * The one way the node talks to Feishu: base URL from the credential, bearer token from n8n's
  * credential machinery, token refresh on Feishu's 400-not-401 token codes, pacing, bounded
  * retries, and Feishu errors turned into NodeApiErrors that never echo the request.
  */
 export class FeishuClient {
-	private credentials?: ICredentialDataDecryptedObject;
+	private credentials?: Promise<ICredentialDataDecryptedObject>;
 
 	private readonly pacers: Record<RequestKind, Pacer>;
+
+	/**
+	 * The request whose token exchange is under way, if any. With several requests in flight, the
+	 * first that finds no token lets n8n exchange one; the others wait for it and reuse the token,
+	 * so a run makes one exchange however many requests meet an empty or expired token at once.
+	 */
+	private exchange?: Promise<unknown>;
+
+	/** The last write queued for each target: writes to one target go one at a time, in the order they came. */
+	private readonly targets = new Map<string, Promise<unknown>>();
 
 	constructor(
 		private readonly ctx: FeishuContext,
@@ -198,19 +218,28 @@ export class FeishuClient {
 	}
 
 	private async loadCredentials(): Promise<ICredentialDataDecryptedObject> {
-		if (!this.credentials) {
+		// One copy for the run, however many requests ask for it at once.
+		this.credentials ??= this.ctx.getCredentials(FEISHU_CREDENTIAL_NAME).then((stored) => {
 			// A private copy: n8n writes a fresh token into it, and we reuse it for every later item.
-			const stored = await this.ctx.getCredentials(FEISHU_CREDENTIAL_NAME);
-			this.credentials = { ...stored };
+			const copy: ICredentialDataDecryptedObject = { ...stored };
 			// n8n keeps the stored token when a saved credential is edited: a token issued for
 			// another App ID or server counts as none, so n8n exchanges and stores a new one.
-			if (!holdsTokenForCurrentApp(this.credentials)) this.credentials.tenantAccessToken = '';
-		}
-		return this.credentials;
+			if (!holdsTokenForCurrentApp(copy)) copy.tenantAccessToken = '';
+			return copy;
+		});
+		// A failed read is not kept: the next request reads the credential again.
+		return await this.credentials.catch((error: unknown) => {
+			this.credentials = undefined;
+			throw error;
+		});
 	}
 
-	private async send(request: FeishuRequest): Promise<SendOutcome> {
+	private async send(request: FeishuRequest): Promise<SendOutcome & { token: unknown }> {
 		const credentials = await this.loadCredentials();
+		// Another request is fetching the token: wait for it, then use what it got (or, if it
+		// failed, take the next turn at exchanging).
+		while (this.exchange) await this.exchange;
+		const token = credentials.tenantAccessToken;
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: `${feishuBaseUrl(credentials)}${request.path}`,
@@ -227,6 +256,22 @@ export class FeishuClient {
 		}
 		const node = this.ctx.getNode().credentials?.[FEISHU_CREDENTIAL_NAME];
 		const watch: ExchangeWatch = {};
+		// No token yet: n8n exchanges one inside this request; every other request waits until the
+		// token is there (not for this request's answer), or until this request failed without one.
+		let tokenReady: (() => void) | undefined;
+		if (!holdsTokenForCurrentApp(credentials)) {
+			const exchange = new Promise<void>((resolve) => (tokenReady = resolve));
+			this.exchange = exchange;
+			void exchange.then(() => {
+				if (this.exchange === exchange) this.exchange = undefined;
+			});
+			watch.onToken = (fresh) => {
+				// What n8n stores from preAuthentication a moment later; the waiting requests use it now.
+				credentials.tenantAccessToken = fresh;
+				credentials.tokenAppIdAndBaseUrl = tokenOwner(credentials);
+				tokenReady?.();
+			};
+		}
 		// Passing our copy lets n8n run preAuthentication when its token is empty and store the
 			// new token (it needs the credential's id for that), and lets us reuse that token after.
 			// Only credential fields go into it: n8n 1.x stores that whole object after an exchange.
@@ -243,14 +288,50 @@ export class FeishuClient {
 				},
 			},
 		) as Promise<{ statusCode?: number; headers?: Record<string, unknown>; body?: unknown }>;
-		return await call.then(
+		const outcome = call.then(
 			(answer): SendOutcome => ({ answer: { statusCode: answer.statusCode ?? 0, headers: answer.headers ?? {}, body: answer.body } }),
 			// A failed token exchange is told apart from a failed request: only the latter may have landed.
 			(error: unknown): SendOutcome => (watch.failure ? { exchangeFailed: watch.failure } : { failed: error }),
 		);
+		const settled = await outcome;
+		tokenReady?.();
+		return { ...settled, token };
 	}
 
+	/**
+	 * Writes to one target (an assessment, an employment's probation) go one at a time, in the
+	 * order their items reached the transport, so several in flight never reorder two rows that
+	 * change the same thing: the later row still wins, as when the node sent one at a time.
+	 */
+	private async inTurn<T>(target: string | undefined, work: () => Promise<T>): Promise<T> {
+		if (target === undefined) return await work();
+		const before = this.targets.get(target) ?? Promise.resolve();
+		const mine = before.then(work, work);
+		const settled = mine.then(
+			() => undefined,
+			() => undefined,
+		);
+		this.targets.set(target, settled);
+		void settled.then(() => {
+			if (this.targets.get(target) === settled) this.targets.delete(target);
+		});
+		return await mine;
+	}
+
+	private cancelled(): boolean {
+		return 'getExecutionCancelSignal' in this.ctx && this.ctx.getExecutionCancelSignal?.()?.aborted === true;
+	}
+
+	/** Asked before an item's write goes out; may hold it back or refuse it (see the router). */
+	writeGate?: (itemIndex: number) => Promise<void>;
+
 	async request<T = unknown>(request: FeishuRequest): Promise<FeishuResponse<T>> {
+		const target = writeTarget(request);
+		if (target !== undefined && request.itemIndex !== undefined && this.writeGate) await this.writeGate(request.itemIndex);
+		return await this.inTurn(target, async () => await this.requestNow<T>(request));
+	}
+
+	private async requestNow<T>(request: FeishuRequest): Promise<FeishuResponse<T>> {
 		let retriesLeft = this.settings.maxRetries;
 		let retryDelay = this.settings.retryBaseDelayMs;
 		let rateLimitWaited = 0;
@@ -268,20 +349,28 @@ export class FeishuClient {
 			retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS);
 			return true;
 		};
-		/** Waits as a rate-limit answer asks; false when that would pass Max Rate-Limit Wait. */
+		const pacer = this.pacers[request.kind ?? 'write'];
+		/**
+		 * Waits as a rate-limit answer asks; false when that would pass Max Rate-Limit Wait. The wait
+		 * is the pacer's: every request of this kind holds back until the reset, not just this one.
+		 */
 		const rateLimitWait = async (waitMs: number | undefined): Promise<boolean> => {
 			const wait = waitMs === undefined ? this.settings.defaultRateLimitWaitMs : Math.max(waitMs, 100);
 			if (rateLimitWaited + wait > this.settings.maxRateLimitWaitMs) return false;
 			rateLimitWaited += wait;
-			await this.clock.sleep(wait);
+			pacer.pause(this.clock.now() + wait);
 			return true;
 		};
 
 		for (;;) {
-			const pacer = this.pacers[request.kind ?? 'write'];
-			await pacer.acquire();
+			const sentAt = await pacer.acquire();
+			// A cancelled execution sends nothing more, whichever request was about to go.
+			if (this.cancelled()) {
+				pacer.settle(sentAt);
+				throw new CancelledError();
+			}
 			const outcome = await this.send(request);
-			pacer.settle();
+			pacer.settle(sentAt);
 			if (!('answer' in outcome)) {
 				if ('exchangeFailed' in outcome) {
 					// The token exchange gets the policy of every request; the request itself never
@@ -312,7 +401,9 @@ export class FeishuClient {
 			if (envelope && TOKEN_ERROR_CODES.has(envelope.code) && !refreshed) {
 				// Feishu says the stored token is dead (n8n only refreshes on 401): exchange once, then repeat.
 				refreshed = true;
-				(await this.loadCredentials()).tenantAccessToken = '';
+				// Only if no other request in flight has already fetched a new one since this was sent.
+				const credentials = await this.loadCredentials();
+				if (credentials.tenantAccessToken === outcome.token) credentials.tenantAccessToken = '';
 				continue;
 			}
 

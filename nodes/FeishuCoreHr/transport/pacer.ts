@@ -9,12 +9,26 @@ export interface Clock {
 
 /** Holds a request back until it may go, and hears when its answer came. */
 export interface Pacer {
-	acquire(): Promise<void>;
-	settle(): void;
+	/** Waits until a request may go and counts it; resolves to the time it was counted at (its ticket). */
+	acquire(): Promise<number>;
+	/** The answer (or failure) of the request counted at `sentAt` arrived (default: the latest one). */
+	settle(sentAt?: number): void;
+	/**
+	 * Holds every request of this pacer back until `until` (e.g. the reset time of a 429), whichever
+	 * request heard it: several requests in flight wait once, together, instead of each on its own.
+	 */
+	pause(until: number): void;
 }
 
 const SECOND = 1_000;
 const MINUTE = 60_000;
+
+/** Inserts `value` into the ascending list. */
+function insertSorted(list: number[], value: number): void {
+	let i = list.length;
+	while (i > 0 && list[i - 1] > value) i--;
+	list.splice(i, 0, value);
+}
 
 /**
  * Keeps a run under Feishu's per-app limit by itself: at most `limit` requests in any
@@ -22,7 +36,10 @@ const MINUTE = 60_000;
  * limit instead of into it). A limit of 0 turns pacing off.
  */
 export class SlidingWindowPacer implements Pacer {
+	/** When each counted request went (or, once settled, was answered), ascending. */
 	private readonly sent: number[] = [];
+
+	private pausedUntil = 0;
 
 	constructor(
 		private readonly limit: number,
@@ -32,33 +49,43 @@ export class SlidingWindowPacer implements Pacer {
 
 	/** How long the next request must wait, in ms (0 = it may go now). */
 	delayFor(now: number): number {
-		if (this.limit <= 0) return 0;
+		const paused = Math.max(0, this.pausedUntil - now);
+		if (this.limit <= 0) return paused;
 		while (this.sent.length > 0 && this.sent[0] <= now - this.windowMs) this.sent.shift();
-		if (this.sent.length < this.limit) return 0;
-		return this.sent[0] + this.windowMs - now;
+		if (this.sent.length < this.limit) return paused;
+		return Math.max(paused, this.sent[0] + this.windowMs - now);
 	}
 
 	/** Waits until a request may go, then counts it. */
-	async acquire(): Promise<void> {
-		if (this.limit <= 0) return;
+	async acquire(): Promise<number> {
 		for (let wait = this.delayFor(this.clock.now()); wait > 0; wait = this.delayFor(this.clock.now())) {
 			await this.clock.sleep(wait);
 		}
-		this.record(this.clock.now());
+		const now = this.clock.now();
+		this.record(now);
+		return now;
 	}
 
 	/** Counts a request that goes now (its wait was decided elsewhere). */
 	record(now: number): void {
-		if (this.limit > 0) this.sent.push(now);
+		if (this.limit > 0) insertSorted(this.sent, now);
 	}
 
 	/**
-	 * The latest request's answer (or failure) arrived. Feishu counted the request when it got
-	 * there, somewhere between sending and now; timing it by now keeps the window from opening
-	 * a few milliseconds before Feishu's does. Requests go one at a time, so it is the last one.
+	 * A request's answer (or failure) arrived. Feishu counted the request when it got there,
+	 * somewhere between sending and now; timing it by now keeps the window from opening a few
+	 * milliseconds before Feishu's does. With several requests in flight, `sentAt` says which.
 	 */
-	settle(): void {
-		if (this.limit > 0 && this.sent.length > 0) this.sent[this.sent.length - 1] = this.clock.now();
+	settle(sentAt?: number): void {
+		if (this.limit <= 0 || this.sent.length === 0) return;
+		const index = sentAt === undefined ? this.sent.length - 1 : this.sent.lastIndexOf(sentAt);
+		if (index < 0) return;
+		this.sent.splice(index, 1);
+		insertSorted(this.sent, Math.max(sentAt ?? 0, this.clock.now()));
+	}
+
+	pause(until: number): void {
+		this.pausedUntil = Math.max(this.pausedUntil, until);
 	}
 }
 
@@ -67,6 +94,8 @@ export class SlidingWindowPacer implements Pacer {
  * every window allows it, and then counts in each.
  */
 export class CombinedPacer implements Pacer {
+	private pausedUntil = 0;
+
 	constructor(
 		private readonly windows: readonly SlidingWindowPacer[],
 		private readonly clock: Clock,
@@ -74,31 +103,34 @@ export class CombinedPacer implements Pacer {
 
 	private delay(): number {
 		const now = this.clock.now();
-		return Math.max(0, ...this.windows.map((w) => w.delayFor(now)));
+		return Math.max(0, this.pausedUntil - now, ...this.windows.map((w) => w.delayFor(now)));
 	}
 
-	async acquire(): Promise<void> {
+	async acquire(): Promise<number> {
 		for (let wait = this.delay(); wait > 0; wait = this.delay()) await this.clock.sleep(wait);
 		const now = this.clock.now();
 		for (const w of this.windows) w.record(now);
+		return now;
 	}
 
-	settle(): void {
-		for (const w of this.windows) w.settle();
+	settle(sentAt?: number): void {
+		for (const w of this.windows) w.settle(sentAt);
+	}
+
+	pause(until: number): void {
+		this.pausedUntil = Math.max(this.pausedUntil, until);
 	}
 }
 
 /**
  * The pacer for each kind of request: Feishu's documented limits for that kind, and the run's
- * own "Max Requests per Minute" over all its requests when given. 0 turns pacing off.
+ * own "Max Requests per Minute" over all its requests when given. 0 turns pacing off (a 429's
+ * pause still holds every request of its kind).
  */
 export function pacersFor(maxRequestsPerMinute: number | undefined, clock: Clock): Record<RequestKind, Pacer> {
 	const kinds = Object.keys(FEISHU_LIMITS) as RequestKind[];
 	const byKind = (pacerOf: (kind: RequestKind) => Pacer) => Object.fromEntries(kinds.map((kind) => [kind, pacerOf(kind)])) as Record<RequestKind, Pacer>;
-	if (maxRequestsPerMinute === 0) {
-		const off = new SlidingWindowPacer(0, MINUTE, clock);
-		return byKind(() => off);
-	}
+	if (maxRequestsPerMinute === 0) return byKind(() => new CombinedPacer([], clock));
 	// The run's own cap counts every request it makes, whatever the kind.
 	const own = maxRequestsPerMinute === undefined ? [] : [new SlidingWindowPacer(maxRequestsPerMinute, MINUTE, clock)];
 	return byKind((kind) => {

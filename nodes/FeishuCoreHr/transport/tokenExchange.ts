@@ -8,6 +8,8 @@ import type { FeishuContext } from './index';
 /** What the node learned about the token exchange n8n ran inside one request. */
 export interface ExchangeWatch {
 	failure?: TokenFailure;
+	/** Told the new token as soon as the exchange answered, before the request itself goes out. */
+	onToken?: (token: string) => void;
 }
 
 /**
@@ -37,6 +39,7 @@ export function callerWithExchangePolicy(ctx: FeishuContext, timeoutMs: number, 
 				if (options.returnFullResponse) {
 					const outcome = readTokenAnswer(url, answer);
 					if ('failure' in outcome) watch.failure = outcome.failure;
+					else watch.onToken?.(outcome.token);
 				}
 				return answer;
 			},

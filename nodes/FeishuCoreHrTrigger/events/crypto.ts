@@ -10,12 +10,15 @@ export function decryptEvent(encryptKey: string, encrypted: string): string {
 	if (data.length < 32 || data.length % 16 !== 0) throw new Error('the encrypted body is not AES-256-CBC data');
 	const key = createHash('sha256').update(encryptKey, 'utf8').digest();
 	const decipher = createDecipheriv('aes-256-cbc', key, data.subarray(0, 16));
+	let plain: Buffer | undefined;
 	try {
-		return Buffer.concat([decipher.update(data.subarray(16)), decipher.final()]).toString('utf8');
+		plain = Buffer.concat([decipher.update(data.subarray(16)), decipher.final()]);
 	} catch {
-		// A wrong key shows up as bad padding: say which, not how.
-		throw new Error('the body does not decrypt with the Encrypt Key');
+		plain = undefined;
 	}
+	// A wrong key shows up as bad padding: say which, not how.
+	if (plain === undefined) throw new Error('the body does not decrypt with the Encrypt Key');
+	return plain.toString('utf8');
 }
 
 /** X-Lark-Signature: hex SHA-256 of timestamp + nonce + Encrypt Key + the raw request body. */
