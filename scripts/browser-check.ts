@@ -189,7 +189,7 @@ const PANELS: PanelSpec[] = [
 				assessmentComment: expr('comment'),
 			},
 			// every option shown, so their labels are measured too
-			options: { clientToken: 'row-{{ $itemIndex }}', maxRequestsPerMinute: 50, maxRateLimitWaitSeconds: 60, maxRetries: 2, timeoutSeconds: 20 },
+			options: { clientToken: 'row-{{ $itemIndex }}', maxRequestsPerMinute: 50, requestsInParallel: 2, maxRateLimitWaitSeconds: 60, maxRetries: 2, timeoutSeconds: 20 },
 		},
 	},
 	{

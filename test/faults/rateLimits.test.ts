@@ -78,7 +78,7 @@ describe("the server's write limit of 20 requests per second", () => {
 });
 
 describe('the bound on rate-limit waiting', () => {
-	it('fails a row that stays rate-limited past Max Rate-Limit Wait, saying the limit was hit and what to do, and goes on', async () => {
+	it('fails a row that stays rate-limited past Rate-Limit Wait, saying the limit was hit and what to do, and goes on', async () => {
 		const ids = emulator.seedAssessments(6);
 		const rows = rowsFor(ids, 'bound');
 		const before = snapshot(emulator, ids);

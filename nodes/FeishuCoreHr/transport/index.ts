@@ -351,7 +351,7 @@ export class FeishuClient {
 		};
 		const pacer = this.pacers[request.kind ?? 'write'];
 		/**
-		 * Waits as a rate-limit answer asks; false when that would pass Max Rate-Limit Wait. The wait
+		 * Waits as a rate-limit answer asks; false when that would pass Rate-Limit Wait. The wait
 		 * is the pacer's: every request of this kind holds back until the reset, not just this one.
 		 */
 		const rateLimitWait = async (waitMs: number | undefined): Promise<boolean> => {
