@@ -36,12 +36,10 @@ import {
 	withFilesDir,
 	withTypePrefix,
 } from '../dev/n8n/examples';
+import { OWNER, ensureOwner, loginOwner } from '../dev/n8n/owner';
 import { ensureN8n, N8nInstance, REPO_ROOT, type N8nServer } from '../dev/n8n/runner';
 
 const DEV_DIR = path.join(REPO_ROOT, '.n8n-dev');
-/** A local-only login for the dev instance (n8n wants an owner account before it shows the editor). */
-const OWNER = { email: 'dev@example.com', firstName: 'Dev', lastName: 'Owner', password: 'FeishuDev2025' };
-
 interface Args {
 	version: string;
 	port: number;
@@ -80,39 +78,6 @@ function encryptionKey(dir: string): string {
 		fs.writeFileSync(file, randomBytes(24).toString('hex'), { mode: 0o600 });
 	}
 	return fs.readFileSync(file, 'utf8').trim();
-}
-
-/** Creates the owner account on a fresh instance (what the setup page does); returns the session cookie. */
-async function ensureOwner(url: string): Promise<string | undefined> {
-	const settings = (await (await fetch(`${url}/rest/settings`)).json()) as {
-		data?: { userManagement?: { showSetupOnFirstLoad?: boolean } };
-	};
-	if (settings.data?.userManagement?.showSetupOnFirstLoad !== true) return undefined;
-	const res = await fetch(`${url}/rest/owner/setup`, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify(OWNER),
-	});
-	if (!res.ok) throw new Error(`owner setup failed: HTTP ${res.status} ${await res.text()}`);
-	return cookieOf(res);
-}
-
-function cookieOf(res: Response): string | undefined {
-	const raw = res.headers.get('set-cookie');
-	const match = raw ? /n8n-auth=[^;]+/.exec(raw) : null;
-	return match ? match[0] : undefined;
-}
-
-async function login(url: string): Promise<string> {
-	const res = await fetch(`${url}/rest/login`, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/json' },
-		// 1.x and 2.x both take emailOrLdapLoginId
-		body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
-	});
-	const cookie = cookieOf(res);
-	if (!res.ok || cookie === undefined) throw new Error(`login failed: HTTP ${res.status} ${await res.text()}`);
-	return cookie;
 }
 
 /** --check: what a user would look for after opening the editor. Throws on the first problem. */
@@ -216,7 +181,7 @@ async function main(): Promise<void> {
 		console.log(lines.join('\n'));
 
 		if (args.check) {
-			const cookie = setupCookie ?? (await login(server.url));
+			const cookie = setupCookie ?? (await loginOwner(server.url));
 			await verify(server, cookie, examples.map((w) => w.id));
 			console.log('[check] ok');
 			await shutdown(0);

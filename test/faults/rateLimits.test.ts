@@ -78,7 +78,7 @@ describe("the server's write limit of 20 requests per second", () => {
 });
 
 describe('the bound on rate-limit waiting', () => {
-	it('fails a row that stays rate-limited past Max Rate-Limit Wait, saying the limit was hit and what to do, and goes on', async () => {
+	it('fails a row that stays rate-limited past Rate-Limit Wait, saying the limit was hit and what to do, and goes on', async () => {
 		const ids = emulator.seedAssessments(6);
 		const rows = rowsFor(ids, 'bound');
 		const before = snapshot(emulator, ids);
@@ -95,7 +95,7 @@ describe('the bound on rate-limit waiting', () => {
 		const error = run.items[2].error as NodeApiError;
 		const advice = `${message}\n${error.description ?? ''}`;
 		expect(advice).toMatch(/split the run/i);
-		expect(advice).toMatch(/Max Requests per Minute|Max Rate-Limit Wait/);
+		expect(advice).toMatch(/Max Requests per Minute|Rate-Limit Wait/);
 		// It waited once (1 s, within the bound) and gave up at the next 429 instead of waiting again.
 		expect(patchesFor(emulator, ids[2])).toHaveLength(2);
 		expect(run.ms).toBeLessThan(HANG_GUARD_MS);

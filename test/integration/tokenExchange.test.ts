@@ -119,7 +119,7 @@ describe('when the token endpoint keeps failing', () => {
 		expect(allPatches(emulator)).toHaveLength(0);
 	});
 
-	it('says the rate limit was still hit after waiting as long as Max Rate-Limit Wait allows', async () => {
+	it('says the rate limit was still hit after waiting as long as Rate-Limit Wait allows', async () => {
 		emulator.faults.rateLimitBurst(5, 1, onTokenPath);
 		const { item } = await update({ maxRateLimitWaitSeconds: 1.5 });
 		expect(tokenRequests().map((r) => r.status)).toEqual([429, 429]);

@@ -67,7 +67,7 @@ describe('a genuine event', () => {
 			eventType: 'corehr.probation.updated_v2',
 			employmentId: huang.current.employmentId,
 			probationStatus: 'waiting',
-			probationStatusLabel: 'Waiting for Conversion',
+			probationStatusLabel: 'Waiting',
 			employee: { employmentId: huang.current.employmentId, employeeNumber: '000123', name: huang.localName, email: huang.email },
 			probation: { employmentId: huang.current.employmentId, probationStatus: 'waiting' },
 			finalAssessmentId: huang.current.probation!.finalAssessmentId,
@@ -186,7 +186,7 @@ describe('options', () => {
 			createdAt: expect.any(String) as unknown,
 			employmentId: huang.current.employmentId,
 			probationStatus: 'waiting',
-			probationStatusLabel: 'Waiting for Conversion',
+			probationStatusLabel: 'Waiting',
 			appId: DEFAULT_APP.appId,
 			tenantKey: 'emulator-tenant',
 		}]]);

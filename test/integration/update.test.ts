@@ -214,7 +214,7 @@ const BAD_CASES = (id: string): BadCase[] => [
 	{
 		what: 'an ID a spreadsheet already rounded to a number',
 		row: { id: 7140964208476371331, status: 'completed', final: true },
-		says: /Assessment ID 7140964208476371000 arrived as a number above 2\^53 .*already rounded.*Keep the column as text/,
+		says: /Assessment ID 7140964208476371000 came in as a number and lost its last digits.*Format the column as text/,
 	},
 	{
 		what: 'an ID in scientific notation',

@@ -64,7 +64,7 @@ describe('request options', () => {
 		const option = optionOn('probation', 'search', 'maxRequestsPerMinute');
 		expect(option?.default).toBe(FEISHU_LIMITS.read.perMinute);
 		expect(option?.typeOptions).toMatchObject({ minValue: 0, maxValue: FEISHU_LIMITS.read.perMinute });
-		expect(option?.description).toContain(`${FEISHU_LIMITS.read.perMinute} per minute and ${FEISHU_LIMITS.read.perSecond} per second`);
+		expect(option?.hint).toContain(`${FEISHU_LIMITS.read.perMinute} per minute and ${FEISHU_LIMITS.read.perSecond} per second`);
 		expect(option?.description).toMatch(/search requests/);
 		expect(option?.description).not.toMatch(/writes/);
 	});
@@ -73,7 +73,7 @@ describe('request options', () => {
 		const option = optionOn('employee', 'search', 'maxRequestsPerMinute');
 		expect(option?.default).toBe(FEISHU_LIMITS.employeeSearch.perMinute);
 		expect(option?.typeOptions).toMatchObject({ minValue: 0, maxValue: FEISHU_LIMITS.employeeSearch.perMinute });
-		expect(option?.description).toContain(`Feishu allows ${FEISHU_LIMITS.employeeSearch.perMinute} per minute per app`);
+		expect(option?.hint).toContain(`Feishu allows ${FEISHU_LIMITS.employeeSearch.perMinute} per minute per app`);
 		expect(option?.description).toMatch(/search requests/);
 	});
 
@@ -81,7 +81,7 @@ describe('request options', () => {
 		const option = optionOn('probationAssessment', operation, 'maxRequestsPerMinute');
 		expect(option?.default).toBe(FEISHU_LIMITS.write.perMinute);
 		expect(option?.typeOptions).toMatchObject({ maxValue: FEISHU_LIMITS.write.perMinute });
-		expect(option?.description).toContain(`${FEISHU_LIMITS.write.perMinute} writes per minute`);
+		expect(option?.hint).toContain(`${FEISHU_LIMITS.write.perMinute} writes per minute`);
 	});
 });
 

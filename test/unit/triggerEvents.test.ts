@@ -126,7 +126,7 @@ describe('reading the event', () => {
 				createdAt: '2026-11-24T08:00:00.000Z',
 				employmentId: spec.employmentId,
 				probationStatus: 'waiting',
-				probationStatusLabel: 'Waiting for Conversion',
+				probationStatusLabel: 'Waiting',
 				actualProbationEndDate: '2026-12-01',
 				appId: 'cli_a1b2c3d4e5f6a7b8',
 				tenantKey: 'emulator-tenant',

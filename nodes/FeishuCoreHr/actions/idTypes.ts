@@ -22,7 +22,7 @@ export const userIdTypeOption: INodeProperties = {
 		{ name: 'CoreHR People ID', value: 'people_corehr_id' },
 	],
 	default: 'open_id',
-	description: 'Which kind of ID the employment IDs are. Use the same type in Search and Create.',
+	description: 'Which kind of ID the employment IDs are; use the same type in Search and Create',
 };
 
 export const departmentIdTypeOption: INodeProperties = {

@@ -17,14 +17,14 @@ function maxRequestsPerMinuteProperty(kind: RequestKind): INodeProperties {
 	const perSecond = FEISHU_LIMITS[kind].perSecond;
 	const allows = kind === 'write' ? `${limit} writes per minute per app` : `${limit} per minute${perSecond ? ` and ${perSecond} per second` : ''} per app`;
 	const what = kind === 'write' ? 'requests' : 'search requests (one per page of up to 100 results)';
-	const description = `At most this many ${what} in any 60 seconds. Feishu allows ${allows}; the node always keeps to that, so set this only to leave room for other workflows using the same app. 0 turns pacing off.`;
 	return {
 		displayName: 'Max Requests per Minute',
 		name: 'maxRequestsPerMinute',
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: limit },
 		default: limit,
-		description,
+		description: `At most this many ${what} in any 60 seconds; 0 turns pacing off`,
+		hint: `Feishu allows ${allows} and the node always keeps to that: lower it only to leave room for other workflows using the same app`,
 	};
 }
 
@@ -46,11 +46,11 @@ export function requestOptionProperties(kind: RequestKind): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_REQUESTS_IN_PARALLEL },
 			default: DEFAULT_REQUESTS_IN_PARALLEL,
-			description:
-				'How many items may wait for Feishu at once. Far from Feishu, one at a time cannot use the whole per-minute limit; the limit still applies to all of them together. Output order is the input\'s either way. 1 = one item after the other.',
+			description: 'How many items may wait for Feishu at once (1: one item after the other)',
+			hint: "Far from Feishu, one at a time cannot use the whole per-minute limit; the limit still applies to all of them together, and the output keeps the input's order",
 		},
 		{
-			displayName: 'Max Rate-Limit Wait (Seconds)',
+			displayName: 'Rate-Limit Wait (Seconds)',
 			name: 'maxRateLimitWaitSeconds',
 			type: 'number',
 			typeOptions: { minValue: 0 },
@@ -63,7 +63,7 @@ export function requestOptionProperties(kind: RequestKind): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 10 },
 			default: 3,
-			description: 'How often to retry after a server error (5xx), a gateway error, a reset connection or a timeout, waiting longer each time. 0 = never. Errors in the request itself are never retried.',
+			description: 'How often to retry after a server or gateway error, a reset connection or a timeout, waiting longer each time (0: never)',
 		},
 		{
 			displayName: 'Timeout (Seconds)',

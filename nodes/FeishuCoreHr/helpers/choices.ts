@@ -29,7 +29,7 @@ export const ASSESSMENT_RESULTS = [
 export const PROBATION_STATUSES = [
 	{ value: 'pending', name: 'Pending Approval', aliases: ['审批中'] },
 	{ value: 'rejected', name: 'Rejected', aliases: ['已拒绝'] },
-	{ value: 'waiting', name: 'Waiting for Conversion', aliases: ['待发起转正'] },
+	{ value: 'waiting', name: 'Waiting', aliases: ['Waiting for Conversion', '待发起转正'] },
 	{ value: 'approved', name: 'Approved', aliases: ['审批通过'] },
 	{ value: 'converted', name: 'Converted to Regular', aliases: ['已转正'] },
 	{ value: 'offboarded', name: 'Offboarded', aliases: ['已离职'] },
@@ -42,6 +42,6 @@ export function toOptions(choices: readonly Choice[]): INodePropertyOptions[] {
 	return choices.map((c) => ({
 		name: c.name,
 		value: c.value,
-		description: c.aliases.length ? `Sent as "${c.value}"; also accepted: ${c.aliases.join(', ')}` : `Sent as "${c.value}"`,
+		...(c.aliases.length ? { description: `From a sheet also: ${c.aliases.join(', ')}` } : {}),
 	}));
 }

@@ -67,8 +67,8 @@ export function parseId(field: string, value: unknown): string {
 			throw new InvalidInputError(
 				field,
 				value,
-				'Keep the column as text in the spreadsheet (or wrap the ID in quotes) so every digit survives.',
-				`arrived as a number above 2^53 (${MAX_SAFE}), so it was already rounded and may belong to a different record; it was not used`,
+				'Format the column as text in the spreadsheet (or wrap the ID in quotes) so every digit survives.',
+				'came in as a number and lost its last digits, so it may name a different record; it was not used',
 			);
 		}
 		throw new InvalidInputError(field, value, allowed, value === 0 ? zero : undefined);

@@ -31,7 +31,7 @@ const HINTS: Record<number, string> = {
 	1160006: 'A required value is empty.',
 	1161025: 'The assessment feature is already in the requested state.',
 	99992402: 'Feishu refused a field value: the message names the field, the value and the rule it broke.',
-	99991400: `Feishu's rate limit was hit: writes allow ${FEISHU_LIMITS.write.perMinute} requests per minute per app, probation searches ${FEISHU_LIMITS.read.perMinute} per minute and ${FEISHU_LIMITS.read.perSecond} per second, employee searches ${FEISHU_LIMITS.employeeSearch.perMinute} per minute, shared by every workflow using the app. Lower "Max Requests per Minute", split the run, or raise "Max Rate-Limit Wait".`,
+	99991400: `Feishu's rate limit was hit: writes allow ${FEISHU_LIMITS.write.perMinute} requests per minute per app, probation searches ${FEISHU_LIMITS.read.perMinute} per minute and ${FEISHU_LIMITS.read.perSecond} per second, employee searches ${FEISHU_LIMITS.employeeSearch.perMinute} per minute, shared by every workflow using the app. Lower "Max Requests per Minute", split the run, or raise "Rate-Limit Wait".`,
 };
 
 export function hintFor(code: number): string | undefined {

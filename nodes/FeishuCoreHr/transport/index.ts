@@ -351,7 +351,7 @@ export class FeishuClient {
 		};
 		const pacer = this.pacers[request.kind ?? 'write'];
 		/**
-		 * Waits as a rate-limit answer asks; false when that would pass Max Rate-Limit Wait. The wait
+		 * Waits as a rate-limit answer asks; false when that would pass Rate-Limit Wait. The wait
 		 * is the pacer's: every request of this kind holds back until the reset, not just this one.
 		 */
 		const rateLimitWait = async (waitMs: number | undefined): Promise<boolean> => {
@@ -480,7 +480,7 @@ export class FeishuClient {
 			? ' An earlier attempt of the request may have reached Feishu; its outcome is unknown.'
 			: ` The request (${request.method} ${request.path}) was not sent.`;
 		const advice = failure.transient
-			? 'The fault lies between n8n and Feishu, not in the credential. Raise "Max Retries", "Timeout" or "Max Rate-Limit Wait" in the node\'s options if this keeps happening.'
+			? 'The fault lies between n8n and Feishu, not in the credential. Raise "Max Retries", "Timeout" or "Rate-Limit Wait" in the node\'s options if this keeps happening.'
 			: 'Fix the credential (App ID, App Secret, Domain or Base URL), then press its Test button.';
 		const details: JsonObject = {
 			tokenExchange: failure.kind,

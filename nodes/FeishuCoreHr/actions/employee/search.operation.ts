@@ -47,6 +47,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Employment Status',
 				name: 'employmentStatus',
 				type: 'options',
+				allowArbitraryValues: true,
 				options: [
 					{ name: 'Employed', value: 'hired' },
 					{ name: 'Left', value: 'terminated' },
@@ -60,7 +61,8 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. 张三',
-				description: 'Part of a name, employee number or email. Names are not unique: check what comes back before writing.',
+				description: 'Part of a name, employee number or email',
+				hint: 'Names are not unique: check what comes back before writing',
 			},
 			{
 				displayName: 'Work Emails',

@@ -38,8 +38,9 @@ const dateProperty = (name: (typeof DATE_FIELDS)[number], description: string): 
 	displayName: FIELDS[name].label,
 	name,
 	type: 'dateTime',
+	typeOptions: { dateOnly: true },
 	default: '',
-	description: `${description} (sent as YYYY-MM-DD)`,
+	description,
 });
 
 const changeProperties: INodeProperties[] = [
@@ -51,6 +52,7 @@ const changeProperties: INodeProperties[] = [
 		displayName: FIELDS.probationOutcome.label,
 		name: 'probationOutcome',
 		type: 'options',
+		allowArbitraryValues: true,
 		options: toOptions(PROBATION_OUTCOMES),
 		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- 'passed' is in PROBATION_OUTCOMES
 		default: 'passed',
@@ -62,16 +64,17 @@ const changeProperties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: MAX_EXTENSION, numberPrecision: 0 },
 		default: 1,
-		description: `How long the probation is extended, in Extension Units: a whole number from 1 to ${MAX_EXTENSION}. Set Extension Unit too.`,
+		description: `How long the probation is extended, in Extension Units: a whole number from 1 to ${MAX_EXTENSION} (set Extension Unit too)`,
 	},
 	{
 		displayName: FIELDS.extendedProbationPeriodUnit.label,
 		name: 'extendedProbationPeriodUnit',
 		type: 'options',
+		allowArbitraryValues: true,
 		options: toOptions(EXTENSION_UNITS),
 		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- 'month' is in EXTENSION_UNITS
 		default: 'month',
-		description: 'Unit of the Extension Length. Set Extension Length too.',
+		description: 'The unit of the Extension Length (set Extension Length too)',
 	},
 	{ displayName: FIELDS.notes.label, name: 'notes', type: 'string', typeOptions: { rows: 3 }, default: '', description: 'Remarks on the probation' },
 	{ displayName: FIELDS.selfReview.label, name: 'selfReview', type: 'string', typeOptions: { rows: 3 }, default: '', description: "The employee's own review of the probation" },
@@ -80,7 +83,7 @@ const changeProperties: INodeProperties[] = [
 const properties: INodeProperties[] = [
 	{
 		...employeeLocatorProperty,
-		description: 'The employee whose probation is changed. Names are not unique, so they only help to pick from the list.',
+		description: 'The employee whose probation is changed',
 	},
 	{
 		displayName: CHANGES_LABEL,

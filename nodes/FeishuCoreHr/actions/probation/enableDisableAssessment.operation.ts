@@ -23,6 +23,7 @@ const properties: INodeProperties[] = [
 		displayName: STATE_LABEL,
 		name: 'assessmentFeature',
 		type: 'options',
+		allowArbitraryValues: true,
 		options: toOptions(ASSESSMENT_FEATURE_STATES).map((o) => ({
 			...o,
 			description: `${o.value === 'enable' ? 'Show' : 'Hide'} the assessment fields in Feishu's probation management, for the whole tenant`,
@@ -38,7 +39,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. https://hr.example.com/probation-assessments',
-		description: "Link to your assessment system's entry page, which Feishu shows with the probation. Required to enable; not sent when disabling.",
+		description: "Link to your assessment system's entry page, which Feishu shows with the probation",
+		hint: 'Required to enable; not sent when disabling',
 	},
 	optionsProperty(),
 ];

@@ -9,103 +9,134 @@ import { resolveGrade } from '../grades';
 import { OUTPUT_RENAMES } from '../probationAssessment/fields';
 import { resultLimit, returnAllProperties, searchPages } from '../paging';
 import { readOptionsProperty } from '../requestOptions';
+import { FROM_VERSION_3, UP_TO_VERSION_2 } from '../versions';
 import type { ProbationSearchData, ProbationSearchDateRange } from '../../transport/endpoints';
 import { probation } from '../../transport/endpoints';
 import type { Operation, RunContext } from '../types';
 import { assessmentsWithheld, assessmentsWithheldMessage } from './assessmentScope';
 
 
-/** Date filters: Feishu wants each range as a `…_start`/`…_end` pair. */
+/** Date filters: Feishu wants each range as a `…_start`/`…_end` pair. `short` fits the editor's label width. */
 const DATE_RANGES = [
-	{ name: 'probationStartDate', label: 'Probation Start Date', wire: 'probation_start_date' },
-	{ name: 'probationExpectedEndDate', label: 'Expected Probation End Date', wire: 'probation_expected_end_date' },
-	{ name: 'actualProbationEndDate', label: 'Actual Probation End Date', wire: 'actual_probation_end_date' },
-	{ name: 'conversionInitiatedDate', label: 'Conversion Initiated Date', wire: 'initiating_time' },
-] as const satisfies ReadonlyArray<{ name: string; label: string; wire: ProbationSearchDateRange }>;
+	{ name: 'probationStartDate', label: 'Probation Start Date', short: 'Start Date', wire: 'probation_start_date' },
+	{ name: 'probationExpectedEndDate', label: 'Expected Probation End Date', short: 'Expected End', wire: 'probation_expected_end_date' },
+	{ name: 'actualProbationEndDate', label: 'Actual Probation End Date', short: 'Actual End', wire: 'actual_probation_end_date' },
+	{ name: 'conversionInitiatedDate', label: 'Conversion Initiated Date', short: 'Conversion Started', wire: 'initiating_time' },
+] as const satisfies ReadonlyArray<{ name: string; label: string; short: string; wire: ProbationSearchDateRange }>;
 
+/** Date-only pickers: Feishu filters by the day. */
 const dateFilters: INodeProperties[] = DATE_RANGES.flatMap((range) => [
 	{
-		displayName: `${range.label} From`,
+		displayName: `${range.short} From`,
 		name: `${range.name}From`,
 		type: 'dateTime' as const,
+		typeOptions: { dateOnly: true },
 		default: '',
 		description: `Only probations whose ${range.label.toLowerCase()} is on or after this day (set "To" as well)`,
 	},
 	{
-		displayName: `${range.label} To`,
+		displayName: `${range.short} To`,
 		name: `${range.name}To`,
 		type: 'dateTime' as const,
+		typeOptions: { dateOnly: true },
 		default: '',
 		description: `Only probations whose ${range.label.toLowerCase()} is on or before this day (set "From" as well)`,
 	},
 ]);
 
+const employmentIdsFilter: INodeProperties = {
+	displayName: 'Employment IDs',
+	name: 'employmentIds',
+	type: 'string',
+	default: '',
+	// The example matches the default Employment ID Type (Open ID); CoreHR IDs are digits.
+	placeholder: 'e.g. ou_7dab8a3d3cdcc9da365777c7ad535d62, ou_1f2e3d4c5b6a79880796a5b4c3d2e1f0',
+	description: 'Only these employees: IDs separated by commas, or an expression returning a list',
+};
+
+const departmentIdsFilter: INodeProperties = {
+	displayName: 'Department IDs',
+	name: 'departmentIds',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. od-4e6ac4d14bcd5071a37a39de902c7141',
+	description: 'Only employees in these departments: IDs separated by commas',
+};
+
+/** Status, result and grade: a sheet's labels work through expressions too. */
+const choiceFilters: INodeProperties[] = [
+	{
+		displayName: 'Probation Status',
+		name: 'probationStatus',
+		type: 'options',
+		options: toOptions(PROBATION_STATUSES),
+		allowArbitraryValues: true,
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- 'waiting' is in PROBATION_STATUSES
+		default: 'waiting',
+		description: 'Only probations in this state',
+	},
+	{
+		displayName: 'Final Assessment Result',
+		name: 'finalAssessmentResult',
+		type: 'options',
+		options: toOptions(ASSESSMENT_RESULTS),
+		allowArbitraryValues: true,
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- 'approved' is in ASSESSMENT_RESULTS
+		default: 'approved',
+		description: 'Only probations whose final assessment has this result',
+	},
+	{
+		displayName: 'Final Grade Name or ID',
+		name: 'finalAssessmentGrade',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getAssessmentGrades' },
+		allowArbitraryValues: true,
+		default: '',
+		description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'Filtering by grade needs the scope corehr:probation.grade.search:read',
+	},
+];
+
+const splitOutProperty: INodeProperties = {
+	displayName: 'Split Out Assessments',
+	name: 'splitOutAssessments',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to output one item per assessment instead of one per probation',
+	hint: 'Each item then carries its assessment ID, employment ID and probation status: what Update needs',
+};
+
+// The filters are listed in the order people look for them (IDs first, then states, then the
+// date ranges From next to To), not alphabetically.
 const properties: INodeProperties[] = [
 	...returnAllProperties,
+	{ ...splitOutProperty, displayOptions: { show: FROM_VERSION_3 } },
 	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		// Shown in alphabetical order, the date ranges among the rest.
-		options: ([
-			{
-				displayName: 'Department IDs',
-				name: 'departmentIds',
-				type: 'string',
-				default: '',
-				description: 'Only employees in these departments, separated by commas; the ID kind is set in Options',
-			},
-			{
-				displayName: 'Employment IDs',
-				name: 'employmentIds',
-				type: 'string',
-				default: '',
-				// The example matches the default Employment ID Type (Open ID); CoreHR IDs are digits.
-				placeholder: 'e.g. ou_7dab8a3d3cdcc9da365777c7ad535d62, ou_1f2e3d4c5b6a79880796a5b4c3d2e1f0',
-				description: 'Only these employees: employment IDs as text, separated by commas (or an expression returning a list), of the type set in Options → Employment ID Type (Open ID by default)',
-			},
-			{
-				displayName: 'Final Assessment Grade Name or ID',
-				name: 'finalAssessmentGrade',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getAssessmentGrades' },
-				default: '',
-				description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-				hint: 'Filtering by grade needs the scope corehr:probation.grade.search:read',
-			},
-			{
-				displayName: 'Final Assessment Result',
-				name: 'finalAssessmentResult',
-				type: 'options',
-				options: toOptions(ASSESSMENT_RESULTS),
-				// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- 'approved' is in ASSESSMENT_RESULTS
-				default: 'approved',
-			},
-			{
-				displayName: 'Probation Status',
-				name: 'probationStatus',
-				type: 'options',
-				options: toOptions(PROBATION_STATUSES),
-				// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- 'waiting' is in PROBATION_STATUSES
-				default: 'waiting',
-				description: 'Only probations in this state',
-			},
+		displayOptions: { show: UP_TO_VERSION_2 },
+		options: [
+			{ ...employmentIdsFilter, description: `${employmentIdsFilter.description}, of the type set in Options` },
+			{ ...departmentIdsFilter, description: `${departmentIdsFilter.description}, of the type set in Options` },
+			...choiceFilters,
 			...dateFilters,
-		] as INodeProperties[]).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		],
 	},
-	readOptionsProperty(
-		{
-			displayName: 'Split Out Assessments',
-			name: 'splitOutAssessments',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to output one item per assessment (with its Assessment ID, the employment ID and the probation status) instead of one per probation',
-		},
-		userIdTypeOption,
-		departmentIdTypeOption,
-	),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show: FROM_VERSION_3 },
+		// Version 3: each ID type sits next to its IDs.
+		options: [employmentIdsFilter, userIdTypeOption, departmentIdsFilter, departmentIdTypeOption, ...choiceFilters, ...dateFilters],
+	},
+	{ ...readOptionsProperty(splitOutProperty, userIdTypeOption, departmentIdTypeOption), displayOptions: { show: UP_TO_VERSION_2 } },
+	{ ...readOptionsProperty(), displayOptions: { show: FROM_VERSION_3 } },
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['probation'], operation: ['search'] } }, properties);
@@ -161,10 +192,14 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 	const limit = resultLimit(this.getNodeParameter('returnAll', itemIndex, false), this.getNodeParameter('limit', itemIndex, 50));
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const splitOut = isBlank(options.splitOutAssessments) ? false : parseBoolean('Split Out Assessments', options.splitOutAssessments);
+	// Version 3 shows Split Out on its own and each ID type among the filters, next to its IDs.
+	const v3 = this.getNode().typeVersion >= 3;
+	const splitOutRaw = v3 ? this.getNodeParameter('splitOutAssessments', itemIndex, false) : options.splitOutAssessments;
+	const splitOut = isBlank(splitOutRaw) ? false : parseBoolean('Split Out Assessments', splitOutRaw);
+	const idTypesFrom = v3 ? filters : options;
 	const idTypes: IdTypes = {
-		userIdType: (options.userIdType as string) || DEFAULT_USER_ID_TYPE,
-		departmentIdType: (options.departmentIdType as string) || DEFAULT_DEPARTMENT_ID_TYPE,
+		userIdType: (idTypesFrom.userIdType as string) || DEFAULT_USER_ID_TYPE,
+		departmentIdType: (idTypesFrom.departmentIdType as string) || DEFAULT_DEPARTMENT_ID_TYPE,
 	};
 	const grades = isBlank(filters.finalAssessmentGrade) ? undefined : await run.grades();
 	const body = searchBody(filters, idTypes, (value) => resolveGrade(value, grades));

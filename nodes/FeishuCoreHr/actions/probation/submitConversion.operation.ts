@@ -33,22 +33,24 @@ const MODE_MEANING: Record<ConversionMode, string> = {
 const properties: INodeProperties[] = [
 	{
 		...employeeLocatorProperty,
-		description: 'The employee on probation whose conversion to a regular employee is submitted. Names are not unique, so they only help to pick from the list.',
+		description: 'The employee on probation whose conversion to a regular employee is submitted',
 	},
 	{
 		displayName: LABELS.conversionMode,
 		name: 'conversionMode',
 		type: 'options',
+		allowArbitraryValues: true,
 		options: CONVERSION_MODES.map((c) => ({ name: c.name, value: c.value, description: `${MODE_MEANING[c.value]} Also accepted: ${c.aliases.join(', ')}` })),
 		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- 'process' is in CONVERSION_MODES
 		default: 'process',
 		required: true,
-		description: 'Convert directly, or start the conversion approval. The approval is the default because it can still be withdrawn.',
+		description: 'Convert directly, or start the conversion approval (the default, because it can still be withdrawn)',
 	},
 	{
 		displayName: LABELS.submissionType,
 		name: 'submissionType',
 		type: 'options',
+		allowArbitraryValues: true,
 		options: toOptions(SUBMISSION_TYPES),
 		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- 'hr_submission' is in SUBMISSION_TYPES
 		default: 'hr_submission',
@@ -62,7 +64,7 @@ const properties: INodeProperties[] = [
 		typeOptions: { rows: 3 },
 		default: '',
 		placeholder: 'e.g. Met every probation goal',
-		description: 'Remarks on the conversion. Required for Convert Directly; optional for the conversion process.',
+		description: 'Remarks on the conversion: required for Convert Directly, optional for the conversion process',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -75,8 +77,10 @@ const properties: INodeProperties[] = [
 				displayName: LABELS.actualProbationEndDate,
 				name: 'actualProbationEndDate',
 				type: 'dateTime',
+				typeOptions: { dateOnly: true },
 				default: '',
-				description: 'Last day of the probation (sent as YYYY-MM-DD). Feishu takes the expected end date when empty; it must lie between the probation start and its expected end.',
+				description: 'The last day of the probation',
+				hint: 'Feishu takes the expected end date when empty; it must lie between the probation start and its expected end',
 			},
 			{
 				displayName: LABELS.initiatorId,
@@ -84,7 +88,8 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. 7140964208476371111 or ou_7dab8a3d…',
-				description: 'Who started the conversion, for HR Submission: their CoreHR employment ID (digits) or Open ID (ou_…). Feishu fills it in for the other submission types.',
+				description: 'Who started an HR Submission: a CoreHR employment ID (digits) or an Open ID (ou_…)',
+				hint: 'Feishu fills it in for the other submission types',
 			},
 			{
 				displayName: LABELS.selfReview,

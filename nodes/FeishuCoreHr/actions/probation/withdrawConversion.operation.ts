@@ -10,7 +10,7 @@ import type { Operation, RunContext } from '../types';
 const properties: INodeProperties[] = [
 	{
 		...employeeLocatorProperty,
-		description: 'The employee whose submitted conversion is withdrawn. Names are not unique, so they only help to pick from the list.',
+		description: 'The employee whose submitted conversion is withdrawn',
 	},
 	optionsProperty(clientTokenOption),
 ];

@@ -26,21 +26,20 @@ export const operationProperty: INodeProperties = {
 		{
 			name: 'Create',
 			value: 'create',
-			action: 'Create probation assessments',
-			description: 'Add one or more assessments to an employee\'s probation; returns the new assessment IDs',
+			action: 'Create a probation assessment',
+			description: "Add one or more assessments to an employee's probation and return their IDs",
 		},
 		{
 			name: 'Delete',
 			value: 'delete',
 			action: 'Delete a probation assessment',
-			description: 'Remove one assessment by its assessment ID',
+			description: 'Remove one assessment by its ID; this cannot be undone',
 		},
 		{
 			name: 'Update',
 			value: 'update',
 			action: 'Update a probation assessment',
-			description:
-				'Write the status, result (approved/rejected), score, grade and comment of one assessment, found by employee (number, email or employment ID) or by its assessment ID',
+			description: 'Write the status, result, score, grade and comment of one assessment, found by employee or by ID',
 		},
 	],
 	default: 'update',

@@ -5,9 +5,9 @@ import { InvalidInputError } from '../../helpers/parse';
 import { DEFAULT_USER_ID_TYPE, parseIdOfType, userIdTypeOption } from '../idTypes';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
-import { ONLY_VERSION_1, FROM_VERSION_2 } from '../versions';
+import { FROM_VERSION_2, FROM_VERSION_3, ONLY_VERSION_1, UP_TO_VERSION_2 } from '../versions';
 import type { AssessmentInput } from './fields';
-import { additionalFieldsProperty, finalProperty, needsGrades, parseAssessment, statusProperty, toWireAssessment } from './fields';
+import { additionalFieldsProperty, additionalFieldsPropertyV3, finalProperty, needsGrades, parseAssessment, statusProperty, statusPropertyV3, toWireAssessment } from './fields';
 import { clientTokenOption, createAssessments } from './shared';
 import { employeeLocatorProperty, employeeRefOf, employmentOf as employmentOfRef, prefetchEmployees } from './employeeTarget';
 
@@ -15,6 +15,21 @@ const EMPLOYMENT_ID_LABEL = 'Employment ID';
 
 const V1 = ONLY_VERSION_1;
 const V2 = FROM_VERSION_2;
+
+/** The assessments to create; in version 3 an added assessment's status and optional fields start empty. */
+function assessmentsProperty(status: INodeProperties, optional: INodeProperties): INodeProperties {
+	return {
+		displayName: 'Assessments',
+		name: 'assessments',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Assessment',
+		default: { assessment: [{ assessmentStatus: 'not_started', isFinalAssessment: false }] },
+		required: true,
+		description: 'The assessments to create for this employee, in the order Feishu returns their new IDs',
+		options: [{ displayName: 'Assessment', name: 'assessment', values: [status, finalProperty, optional] }],
+	};
+}
 
 const properties: INodeProperties[] = [
 	{ ...employeeLocatorProperty, description: 'The employee on probation who gets the new assessments', displayOptions: { show: V2 } },
@@ -27,25 +42,11 @@ const properties: INodeProperties[] = [
 		required: true,
 		// The example matches the default ID type (Open ID); the description names the other forms.
 		placeholder: 'e.g. ou_7dab8a3d3cdcc9da365777c7ad535d62',
-		description: 'The employee on probation: their employment ID as text, of the type set in Options → Employment ID Type (Open ID ou_… by default; digits for the CoreHR ID). Probation → Search returns it.',
+		description: 'The employment ID of the employee on probation, of the type set in Options → Employment ID Type',
+		hint: 'Open ID (ou_…) by default; digits for the CoreHR People ID. Probation → Search returns it.',
 	},
-	{
-		displayName: 'Assessments',
-		name: 'assessments',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true, sortable: true },
-		placeholder: 'Add Assessment',
-		default: { assessment: [{ assessmentStatus: 'not_started', isFinalAssessment: false }] },
-		required: true,
-		description: 'One or more assessments to create for this employee; Feishu returns their new IDs in this order',
-		options: [
-			{
-				displayName: 'Assessment',
-				name: 'assessment',
-				values: [statusProperty, finalProperty, additionalFieldsProperty],
-			},
-		],
-	},
+	{ ...assessmentsProperty(statusProperty, additionalFieldsProperty), displayOptions: { show: UP_TO_VERSION_2 } },
+	{ ...assessmentsProperty(statusPropertyV3, additionalFieldsPropertyV3), displayOptions: { show: FROM_VERSION_3 } },
 	{ ...optionsProperty(clientTokenOption, userIdTypeOption), displayOptions: { show: V1 } },
 	{ ...optionsProperty(clientTokenOption), displayOptions: { show: V2 } },
 ];

@@ -15,7 +15,7 @@ const NOT_FOUND = 1162010;
 const properties: INodeProperties[] = [
 	{
 		...assessmentIdProperty,
-		description: 'The ID of the assessment to delete, as text (about 19 digits). Probation → Search returns it.',
+		description: 'The ID of the assessment to delete, as Probation → Search returns it',
 		displayOptions: { show: ONLY_VERSION_1 },
 	},
 	// Version 2: picked from a list by its person, or given by ID.

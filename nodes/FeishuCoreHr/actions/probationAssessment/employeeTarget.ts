@@ -16,23 +16,24 @@ export const employeeLocatorProperty: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'employeeNumber', value: '' },
 	required: true,
-	description: 'The employee whose probation assessment is written. Names are not unique, so they only help to pick from the list.',
+	description: 'The employee whose probation assessment is written',
+	hint: 'Names are not unique, so they only help to pick from the list; from a sheet, use the employee number, work email or employment ID',
 	modes: [
 		{
-			displayName: 'From List',
+			displayName: 'From list',
 			name: 'list',
 			type: 'list',
 			placeholder: 'Search by name, employee number or email…',
 			typeOptions: { searchListMethod: 'searchEmployees', searchable: true },
 		},
 		{
-			displayName: 'By Employee Number',
+			displayName: 'Number',
 			name: 'employeeNumber',
 			type: 'string',
 			placeholder: 'e.g. 030123',
 		},
 		{
-			displayName: 'By Work Email',
+			displayName: 'By Email',
 			name: 'email',
 			type: 'string',
 			placeholder: 'e.g. zhang.san@example.com',
@@ -41,7 +42,7 @@ export const employeeLocatorProperty: INodeProperties = {
 			],
 		},
 		{
-			displayName: 'By Employment ID',
+			displayName: 'By ID',
 			name: 'id',
 			type: 'string',
 			placeholder: 'e.g. 7140964208476371111 or ou_7dab8a3d…',

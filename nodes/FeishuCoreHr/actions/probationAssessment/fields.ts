@@ -40,17 +40,45 @@ export const FIELD_LABELS: Record<keyof AssessmentInput, string> = {
 	assessmentDetail: 'Assessment Detail Link',
 };
 
+/**
+ * Versions 1 and 2: Status starts at Completed, which is written unless changed. Options
+ * parameters take any expression value (allowArbitraryValues): the node accepts the labels and
+ * Chinese names a sheet holds, so the editor must not flag them as unsupported.
+ */
 export const statusProperty: INodeProperties = {
 	displayName: FIELD_LABELS.assessmentStatus,
 	name: 'assessmentStatus',
 	type: 'options',
 	options: toOptions(ASSESSMENT_STATUSES),
+	allowArbitraryValues: true,
 	// The options come from ASSESSMENT_STATUSES, which the linter cannot read; 'completed' is one of them.
 	// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options
 	default: 'completed',
 	required: true,
-	description:
-		'State of this assessment. From a spreadsheet, the value or label works in English or Chinese, e.g. "completed", "Completed" or "已完成".',
+	description: 'The state of this assessment',
+	hint: 'From a sheet, the label works too, in English or Chinese: e.g. Completed or 已完成',
+};
+
+/** Version 3: no status until the user chooses one (Feishu requires it, so an empty one is refused). */
+export const statusPropertyV3: INodeProperties = {
+	...statusProperty,
+	default: '',
+};
+
+const valuesOf = (choices: ReadonlyArray<{ value: string }>) => choices.map((c) => c.value).join(', ');
+
+/**
+ * Version 3 as an AI Agent tool: n8n lets the model fill text, number and boolean parameters
+ * ($fromAI), not dropdowns, so the tool shows Status as text, checked like a sheet's label.
+ */
+export const statusToolProperty: INodeProperties = {
+	displayName: FIELD_LABELS.assessmentStatus,
+	name: 'assessmentStatus',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. completed',
+	description: `The state of this assessment: one of ${valuesOf(ASSESSMENT_STATUSES)}`,
 };
 
 export const finalProperty: INodeProperties = {
@@ -59,7 +87,8 @@ export const finalProperty: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	required: true,
-	description: 'Whether this is the final assessment of the probation (its result then counts as the probation outcome). Text "true"/"false" is accepted.',
+	description: 'Whether this is the final assessment of the probation, whose result then counts as the probation outcome',
+	hint: 'Text such as "true" or "false" is accepted',
 };
 
 /**
@@ -75,8 +104,10 @@ export const finalChoiceProperty: INodeProperties = {
 		{ name: 'Yes', value: 'true', description: 'This assessment\'s result is the probation\'s final one' },
 		{ name: 'No', value: 'false' },
 	],
+	allowArbitraryValues: true,
 	default: 'keep',
-	description: 'Whether this is the final assessment of the probation. An expression may give true/false, yes/no, 是/否, or an empty value to keep the current one.',
+	description: 'Whether this is the final assessment of the probation',
+	hint: 'An expression may give true/false, yes/no, 是/否, or an empty value to keep the current one',
 };
 
 const KEEP_WORDS = ['keep', 'keep current', 'keep current value', 'unchanged', '不变', '保持', '保持不变'];
@@ -96,37 +127,52 @@ export function parseFinalChoice(value: unknown): boolean | undefined {
 	return answer;
 }
 
-/** Optional fields, as the entries of a collection. */
+const resultProperty: INodeProperties = {
+	displayName: 'Result',
+	name: 'assessmentResult',
+	type: 'options',
+	options: toOptions(ASSESSMENT_RESULTS),
+	allowArbitraryValues: true,
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- one of ASSESSMENT_RESULTS
+	default: 'approved',
+	description: 'Whether the employee passed this assessment',
+	hint: 'From a sheet, Pass / Fail and 通过 / 不通过 work too',
+};
+
+const scoreProperty: INodeProperties = {
+	displayName: 'Score',
+	name: 'assessmentScore',
+	type: 'number',
+	typeOptions: { numberPrecision: 2 },
+	default: 0,
+	placeholder: 'e.g. 88.5',
+	description: 'The score, decimals allowed; text such as "88.5" is accepted',
+};
+
+/** Shown as "Grade Name or ID": n8n's label for a list loaded from the service, short enough to fit. */
+const gradeProperty: INodeProperties = {
+	displayName: 'Grade Name or ID',
+	name: 'assessmentGrade',
+	type: 'options',
+	typeOptions: { loadOptionsMethod: 'getAssessmentGrades' },
+	allowArbitraryValues: true,
+	default: '',
+	description:
+		'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+	hint: "Your tenant's grades, loaded from Feishu. An expression may give the label (e.g. A) or the API name (e.g. grade_a).",
+};
+
+/**
+ * Optional fields, as the entries of a collection (versions 1 and 2: Result and Score start with a
+ * value). Short labels: inside an assessment's Additional Fields, "Assessment" goes without saying;
+ * errors name them in full (FIELD_LABELS).
+ */
 export const optionalAssessmentProperties: INodeProperties[] = [
+	resultProperty,
+	scoreProperty,
+	gradeProperty,
 	{
-		displayName: FIELD_LABELS.assessmentResult,
-		name: 'assessmentResult',
-		type: 'options',
-		options: toOptions(ASSESSMENT_RESULTS),
-		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- one of ASSESSMENT_RESULTS
-		default: 'approved',
-		description: 'Pass or fail. Also accepts "通过" (approved) and "不通过" (rejected).',
-	},
-	{
-		displayName: FIELD_LABELS.assessmentScore,
-		name: 'assessmentScore',
-		type: 'number',
-		typeOptions: { numberPrecision: 2 },
-		default: 0,
-		description: 'Score, decimals allowed (e.g. 88.5). Text such as "88.5" is accepted.',
-	},
-	{
-		displayName: `${FIELD_LABELS.assessmentGrade} Name or ID`,
-		name: 'assessmentGrade',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getAssessmentGrades' },
-		default: '',
-		description:
-			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-		hint: 'Grades configured in your tenant, loaded live from Feishu. An expression may give the API name (e.g. grade_a) or the label.',
-	},
-	{
-		displayName: FIELD_LABELS.assessmentComment,
+		displayName: 'Comment',
 		name: 'assessmentComment',
 		type: 'string',
 		typeOptions: { rows: 4 },
@@ -134,11 +180,11 @@ export const optionalAssessmentProperties: INodeProperties[] = [
 		description: "The reviewer's comment",
 	},
 	{
-		displayName: FIELD_LABELS.assessmentDetail,
+		displayName: 'Detail Link',
 		name: 'assessmentDetail',
 		type: 'string',
 		default: '',
-		placeholder: 'https://hr.example.com/assessments/123',
+		placeholder: 'e.g. https://hr.example.com/assessments/123',
 		description: 'Link to the page with the full assessment (http or https)',
 	},
 ];
@@ -151,6 +197,34 @@ export const additionalFieldsProperty: INodeProperties = {
 	placeholder: 'Add Field',
 	default: {},
 	options: optionalAssessmentProperties,
+};
+
+/**
+ * Version 3: a field added from the collection starts empty, so nothing is written until the
+ * user gives a value (versions 1 and 2 start Result at Approved and Score at 0).
+ */
+export const additionalFieldsPropertyV3: INodeProperties = {
+	...additionalFieldsProperty,
+	options: optionalAssessmentProperties.map((field) => {
+		if (field.name === resultProperty.name) return { ...field, default: '' };
+		// An empty number: n8n shows no value, and a blank score is not sent.
+		if (field.name === scoreProperty.name) return { ...field, default: null };
+		return field;
+	}),
+};
+
+/** Version 3 as an AI Agent tool: Result and Grade as text the model can fill. */
+export const additionalFieldsToolProperty: INodeProperties = {
+	...additionalFieldsPropertyV3,
+	options: (additionalFieldsPropertyV3.options as INodeProperties[]).map((field) => {
+		if (field.name === resultProperty.name) {
+			return { displayName: field.displayName, name: field.name, type: 'string', default: '', placeholder: 'e.g. approved', description: `Whether the employee passed: ${valuesOf(ASSESSMENT_RESULTS)}` };
+		}
+		if (field.name === gradeProperty.name) {
+			return { displayName: 'Grade', name: field.name, type: 'string', default: '', placeholder: 'e.g. A', description: "The grade's label as the tenant shows it (e.g. A) or its API name" };
+		}
+		return field;
+	}),
 };
 
 /**

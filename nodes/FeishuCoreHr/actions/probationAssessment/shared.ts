@@ -13,9 +13,9 @@ export const assessmentIdProperty: INodeProperties = {
 	type: 'string',
 	default: '',
 	required: true,
-	placeholder: '7140964208476371331',
-	description:
-		'The assessment\'s ID: about 19 digits, e.g. 7140964208476371331. Keep it as text: a spreadsheet that turns it into a number rounds it (to …371000), and the node then refuses it rather than update a different assessment. Probation → Search returns it.',
+	placeholder: 'e.g. 7140964208476371331',
+	description: "The assessment's ID, about 19 digits, as Probation → Search returns it",
+	hint: 'Keep it as text: a spreadsheet that turns it into a number loses its last digits, and the node then refuses it',
 };
 
 /** What the editor lets through as an ID: digits, full-width ones too (parseId reads them as the same digits). */
@@ -28,10 +28,11 @@ export const assessmentLocatorProperty: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'id', value: '' },
 	required: true,
-	description: 'The assessment to write to. Keep IDs as text: a spreadsheet that turns one into a number rounds it, and the node then refuses it.',
+	description: 'The assessment to write to',
+	hint: 'Keep IDs as text: a spreadsheet that turns one into a number loses its last digits, and the node then refuses it',
 	modes: [
 		{
-			displayName: 'From List',
+			displayName: 'From list',
 			name: 'list',
 			type: 'list',
 			placeholder: 'Search by the employee\'s name, number or email…',
@@ -63,8 +64,8 @@ export const clientTokenOption: INodeProperties = {
 	// Not a secret, but n8n's scanner requires every "token" field to be masked; expressions still work.
 	typeOptions: { password: true },
 	default: '',
-	description:
-		'Idempotency key: Feishu treats requests with the same token as one. Leave empty and the node makes one per item and execution, so a retry never applies twice. Give each item its own value if you set it.',
+	description: 'Idempotency key: Feishu treats requests with the same token as one',
+	hint: 'Leave empty and the node makes one per item and execution, so a retry never applies twice; if you set it, give each item its own value',
 };
 
 /** Feishu's answer as every write operation shows it. */

@@ -6,11 +6,13 @@ import { parseEmployeeRef, parseEmploymentId } from '../../helpers/employee';
 import { InvalidInputError, isBlank, parseChoice, parseId } from '../../helpers/parse';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
-import { ONLY_VERSION_1, FROM_VERSION_2 } from '../versions';
+import { FROM_VERSION_2, FROM_VERSION_3, ONLY_VERSION_1, UP_TO_VERSION_2 } from '../versions';
 import type { AssessmentChanges, AssessmentInput } from './fields';
 import {
 	FIELD_LABELS,
 	additionalFieldsProperty,
+	additionalFieldsPropertyV3,
+	additionalFieldsToolProperty,
 	finalChoiceProperty,
 	finalProperty,
 	needsGrades,
@@ -18,6 +20,8 @@ import {
 	parseAssessmentChanges,
 	parseFinalChoice,
 	statusProperty,
+	statusPropertyV3,
+	statusToolProperty,
 	toWireAssessment,
 } from './fields';
 import { probationAssessment, send } from '../../transport/endpoints';
@@ -56,8 +60,10 @@ const properties: INodeProperties[] = [
 		name: 'whichAssessment',
 		type: 'options',
 		options: WHICH_ASSESSMENT_OPTIONS,
+		allowArbitraryValues: true,
 		default: 'final',
-		description: 'Which assessment of the employee\'s probation to update; when it is not clear, the row is refused and nothing is written',
+		description: "Which assessment of the employee's probation to update",
+		hint: 'When it is not clear which one is meant, the row is refused and nothing is written',
 		displayOptions: { show: BY_EMPLOYEE },
 	},
 	{ ...assessmentLocatorProperty, displayOptions: { show: BY_ID } },
@@ -66,15 +72,20 @@ const properties: INodeProperties[] = [
 		name: 'employmentId',
 		type: 'string',
 		default: '',
-		placeholder: 'e.g. {{ $json.employmentId }}',
-		description: 'The employee the assessment belongs to (CoreHR ID or Open ID). Needed to keep the final flag; when given, the node also checks the assessment is theirs.',
-		hint: 'Probation → Search with Split Out Assessments outputs it as employmentId',
+		placeholder: 'e.g. 7140964208476371111 or ou_7dab8a3d3cdcc9da365777c7ad535d62',
+		description: 'The employee the assessment belongs to: a CoreHR ID (digits) or an Open ID (ou_…)',
+		hint: 'Needed to keep the final flag; the node then also checks the assessment is theirs. Probation → Search with Split Out Assessments outputs it as employmentId.',
 		displayOptions: { show: BY_ID },
 	},
-	statusProperty,
+	{ ...statusProperty, displayOptions: { show: UP_TO_VERSION_2 } },
+	// Version 3 shows the node (in a workflow) dropdowns, and the tool (for an AI Agent) text the model can fill.
+	{ ...statusPropertyV3, displayOptions: { show: { ...FROM_VERSION_3, '@tool': [false] } } },
+	{ ...statusToolProperty, displayOptions: { show: { ...FROM_VERSION_3, '@tool': [true] } } },
 	{ ...finalProperty, displayOptions: { show: V1 } },
 	{ ...finalChoiceProperty, displayOptions: { show: V2 } },
-	additionalFieldsProperty,
+	{ ...additionalFieldsProperty, displayOptions: { show: UP_TO_VERSION_2 } },
+	{ ...additionalFieldsPropertyV3, displayOptions: { show: { ...FROM_VERSION_3, '@tool': [false] } } },
+	{ ...additionalFieldsToolProperty, displayOptions: { show: { ...FROM_VERSION_3, '@tool': [true] } } },
 	optionsProperty(clientTokenOption),
 ];
 
