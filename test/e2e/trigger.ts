@@ -156,6 +156,7 @@ export async function triggerScenarios(version: string, install: N8nInstall, emu
 		const rest = await Rest.owner(server.url);
 		if (v1) await rest.createAndActivate({ ...workflow });
 		const hookUrl = `http://127.0.0.1:${port}/webhook/${WEBHOOK_ID}/feishu-corehr`;
+		await webhookRegistered(hookUrl);
 		const huang = PEOPLE_CASES.leadingZeros;
 		const event = (status: string, more: JsonObject = {}) => ({ employment_id: huang.current.employmentId, status, ...more });
 
@@ -208,3 +209,24 @@ export async function triggerScenarios(version: string, install: N8nInstall, emu
 		n8n.cleanup();
 	}
 }
+
+/**
+ * n8n reports ready before it has registered the active workflows' webhooks (on a busy machine,
+ * seconds later): wait until ours answers anything but 404. The probe is an empty POST, which the
+ * trigger refuses (401) without starting an execution.
+ */
+async function webhookRegistered(url: string, timeoutMs = 60_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const status = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(5000) })
+			.then(async (res) => {
+				await res.arrayBuffer();
+				return res.status;
+			})
+			.catch(() => 0);
+		if (status !== 404 && status !== 0) return;
+		if (Date.now() > deadline) throw new Error(`the trigger's webhook ${url} was still not registered after ${timeoutMs / 1000} s`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
