@@ -20,6 +20,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { GroupProcess } from './groupProcess';
+
 export const REPO_ROOT: string = path.resolve(__dirname, '..', '..');
 export const INSTALL_SCRIPT: string = path.join(REPO_ROOT, 'scripts', 'n8n', 'install.sh');
 
@@ -773,31 +775,14 @@ export class N8nInstance {
 }
 
 /** A running `n8n start` (see {@link N8nInstance.start}). */
-export class N8nServer {
-	/** exit code (or signal name) once the process has ended */
-	exit: number | string | undefined;
-	private readonly exited: Promise<void>;
-
+export class N8nServer extends GroupProcess {
 	constructor(
-		readonly child: ChildProcess,
+		child: ChildProcess,
 		/** e.g. http://localhost:5678 */
 		readonly url: string,
 		readonly logFile: string,
 	) {
-		this.exited = new Promise((resolve) => {
-			child.on('exit', (code, signal) => {
-				this.exit = code ?? signal ?? 'unknown';
-				resolve();
-			});
-			child.on('error', () => {
-				this.exit ??= 'spawn error';
-				resolve();
-			});
-		});
-	}
-
-	get running(): boolean {
-		return this.exit === undefined;
+		super(child);
 	}
 
 	/**
@@ -826,20 +811,7 @@ export class N8nServer {
 
 	/** Ends n8n and its task runners: SIGTERM to the process group, SIGKILL after graceMs. */
 	async stop(graceMs = 15_000): Promise<void> {
-		if (!this.running || this.child.pid === undefined) return;
-		const group = -this.child.pid;
-		const signal = (sig: NodeJS.Signals) => {
-			try {
-				process.kill(group, sig);
-			} catch {
-				// already gone
-			}
-		};
-		signal('SIGTERM');
-		const timer = setTimeout(() => signal('SIGKILL'), graceMs);
-		await this.exited;
-		clearTimeout(timer);
-		signal('SIGKILL'); // task runners left in the group, if any
+		await this.stopGroup(graceMs);
 	}
 }
 

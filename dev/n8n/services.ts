@@ -17,6 +17,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { GroupProcess } from './groupProcess';
+
 /** A process group this module (or its caller) started and must end. */
 export interface Stoppable {
 	readonly name: string;
@@ -161,57 +163,25 @@ export function ensureDebianPackages(log: (line: string) => void = (l) => consol
 // A server process in its own group
 // ---------------------------------------------------------------------------------------------
 
-class ServerProcess implements Stoppable {
-	exit: number | string | undefined;
-	private readonly exited: Promise<void>;
-
+class ServerProcess extends GroupProcess implements Stoppable {
 	constructor(
 		readonly name: string,
-		readonly child: ChildProcess,
+		child: ChildProcess,
 		readonly logFile: string,
-		/** the signal that asks for a clean, quick shutdown */
-		private readonly stopSignal: NodeJS.Signals,
+		stopSignal: NodeJS.Signals,
 		private readonly afterStop: () => void,
 	) {
-		this.exited = new Promise((resolve) => {
-			child.on('exit', (code, signal) => {
-				this.exit = code ?? signal ?? 'unknown';
-				resolve();
-			});
-			child.on('error', () => {
-				this.exit ??= 'spawn error';
-				resolve();
-			});
-		});
-	}
-
-	get running(): boolean {
-		return this.exit === undefined;
-	}
-
-	private signal(sig: NodeJS.Signals): void {
-		if (this.child.pid === undefined) return;
-		try {
-			process.kill(-this.child.pid, sig);
-		} catch {
-			// gone
-		}
+		super(child, stopSignal);
 	}
 
 	async stop(graceMs = 10_000): Promise<void> {
-		if (this.running) {
-			this.signal(this.stopSignal);
-			const timer = setTimeout(() => this.signal('SIGKILL'), graceMs);
-			await this.exited;
-			clearTimeout(timer);
-		}
-		this.signal('SIGKILL');
+		await this.stopGroup(graceMs);
 		untrack(this);
 		this.afterStop();
 	}
 
-	killNow(): void {
-		this.signal('SIGKILL');
+	override killNow(): void {
+		super.killNow();
 		try {
 			this.afterStop();
 		} catch {

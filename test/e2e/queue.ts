@@ -39,6 +39,7 @@ import { generatedPerson, startEmulator } from '../../dev/emulator';
 import type { Emulator, RequestLogEntry } from '../../dev/emulator/types';
 import { CUSTOM_TYPE_PREFIX, EXAMPLE_CREDENTIAL, emulatorCredential, loadExample, withTypePrefix } from '../../dev/n8n/examples';
 import { ensureN8n, N8nInstance, REPO_ROOT, type JsonObject, type N8nInstall, type N8nServer } from '../../dev/n8n/runner';
+import { GroupProcess } from '../../dev/n8n/groupProcess';
 import {
 	ensureDebianPackages,
 	freePort,
@@ -286,36 +287,14 @@ function storedInput(runData: JsonObject): { stack: number; ran: string[]; error
 // The cluster
 // ---------------------------------------------------------------------------------------------
 
-class WorkerProcess implements Stoppable {
-	exit: number | string | undefined;
-	private readonly exited: Promise<void>;
+class WorkerProcess extends GroupProcess implements Stoppable {
 	constructor(
 		readonly name: string,
-		readonly child: ReturnType<typeof spawn>,
+		child: ReturnType<typeof spawn>,
 		readonly logFile: string,
 		readonly healthPort: number,
 	) {
-		this.exited = new Promise((resolve) => {
-			child.on('exit', (code, signal) => {
-				this.exit = code ?? signal ?? 'unknown';
-				resolve();
-			});
-			child.on('error', () => {
-				this.exit ??= 'spawn error';
-				resolve();
-			});
-		});
-	}
-	get running(): boolean {
-		return this.exit === undefined;
-	}
-	private signal(sig: NodeJS.Signals): void {
-		if (this.child.pid === undefined) return;
-		try {
-			process.kill(-this.child.pid, sig);
-		} catch {
-			// gone
-		}
+		super(child);
 	}
 	/** What a dying machine does to the worker: SIGKILL to n8n and its task runner, no goodbye. */
 	async crash(): Promise<void> {
@@ -323,17 +302,8 @@ class WorkerProcess implements Stoppable {
 		await this.exited;
 	}
 	async stop(graceMs = 40_000): Promise<void> {
-		if (this.running) {
-			this.signal('SIGTERM');
-			const timer = setTimeout(() => this.signal('SIGKILL'), graceMs);
-			await this.exited;
-			clearTimeout(timer);
-		}
-		this.signal('SIGKILL');
+		await this.stopGroup(graceMs);
 		untrack(this);
-	}
-	killNow(): void {
-		this.signal('SIGKILL');
 	}
 	log(): string {
 		try {
