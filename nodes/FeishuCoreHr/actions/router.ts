@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { clientTokenPolicy, usesOwnClientToken } from '../helpers/clientTokenPolicy';
-import { InvalidInputError } from '../helpers/parse';
+import { InvalidInputError, toHalfWidth } from '../helpers/parse';
 import { FeishuClient } from '../transport';
 import { Directory, LookupError } from './directory';
 import { gradesOfRun } from './grades';
@@ -85,7 +85,17 @@ class SendOrder {
 /** Parameters that name what an item changes; items naming the same thing run one after the other. */
 const TARGET_PARAMETERS = ['assessmentId', 'employmentId', 'employee'];
 
-/** What item `itemIndex` names (its assessment, employment or employee), as given; [] if none. */
+/**
+ * The key two rows share when they may name the same thing: the spellings the node reads as one
+ * (full-width digits, an email's case, leading zeros, spaces) give one key. Too many matches only
+ * make two rows wait for each other; too few would let both decide "no assessment yet" and create.
+ */
+export function targetKey(value: unknown): string {
+	const text = typeof value === 'string' || typeof value === 'number' ? toHalfWidth(String(value)).trim().toLowerCase() : '';
+	return text.replace(/^0+(?=\d)/, '');
+}
+
+/** What item `itemIndex` names (its assessment, employment or employee); [] if none. */
 function targetsOf(this: IExecuteFunctions, itemIndex: number): string[] {
 	const parameters = this.getNode().parameters;
 	const targets: string[] = [];
@@ -93,8 +103,8 @@ function targetsOf(this: IExecuteFunctions, itemIndex: number): string[] {
 		if (!(name in parameters)) continue;
 		try {
 			const value = this.getNodeParameter(name, itemIndex, '', { extractValue: true }) as unknown;
-			const text = typeof value === 'string' || typeof value === 'number' ? String(value).trim().replace(/^0+(?=\d)/, '') : '';
-			if (text !== '') targets.push(text);
+			const key = targetKey(value);
+			if (key !== '') targets.push(key);
 		} catch {
 			// The operation reports a bad parameter itself.
 		}
