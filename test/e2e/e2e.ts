@@ -25,6 +25,10 @@
  *                    as the employee number is refused and explained
  *   trigger          the Feishu CoreHR Trigger in `n8n start` (test/e2e/trigger.ts): URL check,
  *                    a signed event → one enriched execution, forged → 401, duplicate → none
+ *   probation loop   examples/probation-loop.json in `n8n start` (test/e2e/probationLoop.ts, 2.x):
+ *                    a signed "waiting" event → the execution waits at the manager's form → the
+ *                    form submitted as a browser does → final assessment written, conversion
+ *                    submitted once, no secret in the n8n log
  *   persistent       the trigger in Persistent-connection mode (test/e2e/longConnection.ts): 2.x:
  *   connection       activation opens one connection, an event → one execution (ack 200), a
  *                    redelivery → none, a drop heals, deactivation leaves no socket; 1.x on Node 20:
@@ -77,6 +81,7 @@ import {
 } from '../../dev/n8n/runner';
 import { startScriptedChatModel, type ChatRequest, type ScriptedToolCall } from './scriptedChatModel';
 import { longConnectionScenarios } from './longConnection';
+import { PROBATION_LOOP_SCENARIO, probationLoopScenario } from './probationLoop';
 import { triggerScenarios } from './trigger';
 
 // ---------------------------------------------------------------------------------------------
@@ -936,6 +941,11 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 		});
 		emulator.reset();
 		await triggerScenarios(version, install, emulator, async (name, body) => await scenario(version, name, body), community.workDir);
+		// The probation-loop example in `n8n start` (publish:workflow is 2.x's; 1.x is not covered).
+		if (!version.startsWith('1.') && (!ONLY || ONLY.test(PROBATION_LOOP_SCENARIO))) {
+			emulator.reset();
+			await probationLoopScenario(version, install, emulator, async (name, body) => await scenario(version, name, body), community.workDir);
+		}
 		// The persistent connection brings its own emulator (reconnect settings shortened) and n8n;
 		// its scenarios build on each other, so they run together or not at all.
 		if (!ONLY || ONLY.test('persistent connection')) {

@@ -22,7 +22,7 @@ const OWNER = { email: 'e2e@example.com', firstName: 'E2e', lastName: 'Owner', p
 const CREDENTIAL = { id: 'feishuTriggerCred', name: 'Feishu CoreHR (trigger)' };
 
 /** n8n's REST API stores run data as "flatted" JSON: an array whose first entry is the root, strings and objects by index. */
-function unflatten(text: string): unknown {
+export function unflatten(text: string): unknown {
 	const input = JSON.parse(text) as unknown[];
 	const done = new Map<number, unknown>();
 	const revive = (index: number): unknown => {
@@ -37,7 +37,7 @@ function unflatten(text: string): unknown {
 	return revive(0);
 }
 
-class Rest {
+export class Rest {
 	/** 1.x gives a workflow saved through the API an ID of its own. */
 	workflowId = WORKFLOW_ID;
 
@@ -91,14 +91,14 @@ class Rest {
 	}
 }
 
-interface Pushed {
+export interface Pushed {
 	status: number;
 	body: string;
 	event_id: string | null;
 	challenge: string | null;
 }
 
-async function push(emulator: Emulator, url: string, kind: DeliveryKind, extra: JsonObject = {}): Promise<Pushed> {
+export async function push(emulator: Emulator, url: string, kind: DeliveryKind, extra: JsonObject = {}): Promise<Pushed> {
 	const res = await fetch(`${emulator.url}/__emulator/events`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ url, kind, ...extra }) });
 	const answer = (await res.json()) as Pushed & { ok: boolean; error?: string };
 	if (!answer.ok) throw new Error(`emulator push: ${answer.error}`);
@@ -215,7 +215,7 @@ export async function triggerScenarios(version: string, install: N8nInstall, emu
  * seconds later): wait until ours answers anything but 404. The probe is an empty POST, which the
  * trigger refuses (401) without starting an execution.
  */
-async function webhookRegistered(url: string, timeoutMs = 60_000): Promise<void> {
+export async function webhookRegistered(url: string, timeoutMs = 60_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const status = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(5000) })
