@@ -18,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { GroupProcess } from './groupProcess';
+import { freePort } from './runner';
 
 /** A process group this module (or its caller) started and must end. */
 export interface Stoppable {
@@ -88,18 +89,6 @@ export function installCleanupHandlers(onExit?: () => void): void {
 	});
 }
 
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.unref();
-		srv.on('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const addr = srv.address();
-			const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-			srv.close(() => resolve(port));
-		});
-	});
-}
 
 function sleep(ms: number): Promise<void> {
 	return new Promise((r) => setTimeout(r, ms));

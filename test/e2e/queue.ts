@@ -38,11 +38,10 @@ import { spawn } from 'node:child_process';
 import { generatedPerson, startEmulator } from '../../dev/emulator';
 import type { Emulator, RequestLogEntry } from '../../dev/emulator/types';
 import { CUSTOM_TYPE_PREFIX, EXAMPLE_CREDENTIAL, emulatorCredential, loadExample, withTypePrefix } from '../../dev/n8n/examples';
-import { ensureN8n, N8nInstance, REPO_ROOT, type JsonObject, type N8nInstall, type N8nServer } from '../../dev/n8n/runner';
+import { ensureN8n, freePort, N8nInstance, REPO_ROOT, type JsonObject, type N8nInstall, type N8nServer } from '../../dev/n8n/runner';
 import { GroupProcess } from '../../dev/n8n/groupProcess';
 import {
 	ensureDebianPackages,
-	freePort,
 	installCleanupHandlers,
 	startPostgres,
 	startRedis,
