@@ -6,6 +6,7 @@ import { startEmulator } from '../dev/emulator';
 import type { N8nInstance } from '../dev/n8n/runner';
 import { buildWorkflow, manualTrigger } from '../dev/n8n/runner';
 import { CREDENTIAL_ID, MemoryCredentialsHelper } from '../dev/harness/n8nCore';
+import { DEFAULT_REQUESTS_IN_PARALLEL } from '../nodes/FeishuCoreHr/actions/requestOptions';
 
 export const NODE_NAME = 'Feishu CoreHR';
 
@@ -17,7 +18,11 @@ export function rows(ids: string[]): IDataObject[] {
 	return ids.map((id) => ({ id, status: 'Completed', final: 'true' }));
 }
 
-/** The Update operation reading its fields from the row, as a user sets it up. */
+/**
+ * The Update operation (node version 1, by assessment ID) reading its fields from the row, as a
+ * user sets it up, with Requests in Parallel at the default new nodes get (version 1 itself
+ * sends one at a time unless the option is set) unless `options` says otherwise.
+ */
 export function updateParameters(options: IDataObject = {}): INodeParameters {
 	return {
 		resource: 'probationAssessment',
@@ -25,7 +30,7 @@ export function updateParameters(options: IDataObject = {}): INodeParameters {
 		assessmentId: '={{ $json.id }}',
 		assessmentStatus: '={{ $json.status }}',
 		isFinalAssessment: '={{ $json.final }}',
-		options: options as INodeParameters,
+		options: { requestsInParallel: DEFAULT_REQUESTS_IN_PARALLEL, ...options } as INodeParameters,
 	};
 }
 
