@@ -2,7 +2,7 @@
  * Feishu's persistent connection ("long connection") for the trigger: events arrive over a
  * WebSocket the app opens itself, so n8n needs no public URL. Node.js 22+ (global WebSocket).
  */
-import type { IDataObject, IHttpRequestOptions, Logger } from 'n8n-workflow';
+import type { LongConnectionOptions } from './client';
 import { LongConnectionClient } from './client';
 import { globalWebSocket } from './socket';
 
@@ -15,14 +15,7 @@ export { NO_WEBSOCKET_MESSAGE } from './socket';
  * acknowledged when onEvent resolves (code 200) or rejects (code 500). `close()` ends the socket
  * and every timer.
  */
-export async function openLongConnection(options: {
-	baseUrl: string;
-	appId: string;
-	appSecret: string;
-	onEvent: (envelope: IDataObject) => Promise<void>;
-	logger: Logger;
-	httpRequest: (o: IHttpRequestOptions) => Promise<unknown>;
-}): Promise<{ close(): Promise<void> }> {
+export async function openLongConnection(options: LongConnectionOptions): Promise<{ close(): Promise<void> }> {
 	const client = new LongConnectionClient(options, globalWebSocket());
 	await client.start();
 	return { close: async () => await client.close() };
