@@ -119,6 +119,26 @@ describe("a 429 with several requests in flight", () => {
 		expect(patches.filter((p) => p.time > t + 400 && p.time < t + 1_900)).toEqual([]);
 		expect(patches.filter((p) => p.time >= t + 1_900).length).toBeGreaterThan(0);
 	});
+
+	it('keeps at most 4 on their way for the rest of the run once Feishu answered 429, instead of bursting again after the reset', async () => {
+		const ids = emulator.seedAssessments(40);
+		const rows = rowsFor(ids, 'after 429');
+		const before = snapshot(emulator, ids);
+		emulator.setLatency(150);
+		emulator.faults.rateLimitBurst(1, 1);
+		const run = await timedRun(credentials, rows, parallel(20), { continueOnFail: true });
+		const outcome = checkOutcome(emulator, rows, run, before);
+		expect(outcome.failed.size).toBe(0);
+		const patches = allPatches(emulator);
+		const t = patches.find((p) => p.status === 429)?.time ?? NaN;
+		// A request is at Feishu for its 150 ms: those that arrived in the 140 ms up to one were out together.
+		const together = (at: number) => patches.filter((p) => p.time <= at && p.time > at - 140).length;
+		const most = (list: typeof patches) => Math.max(...list.map((p) => together(p.time)));
+		expect(most(patches.filter((p) => p.time < t + 500))).toBeGreaterThanOrEqual(10);
+		const after = patches.filter((p) => p.time > t + 500);
+		expect(after.length).toBeGreaterThanOrEqual(20);
+		expect(most(after)).toBeLessThanOrEqual(4);
+	});
 });
 
 describe('exactly once with several requests in flight', () => {

@@ -18,8 +18,10 @@ import { RATE_LIMIT_CODE, TOKEN_ERROR_CODES, describeFailure, readEnvelope, reda
 import type { RequestKind } from './limits';
 import type { Clock, Pacer } from './pacer';
 import { pacersFor } from './pacer';
+import { IN_FLIGHT_AFTER_RATE_LIMIT, InFlightGate } from './inFlight';
 
 export { FEISHU_LIMITS } from './limits';
+export { IN_FLIGHT_AFTER_RATE_LIMIT } from './inFlight';
 export type { RequestKind } from './limits';
 import type { ExchangeWatch } from './tokenExchange';
 import { callerWithExchangePolicy } from './tokenExchange';
@@ -204,6 +206,12 @@ export class FeishuClient {
 	 */
 	private exchange?: Promise<unknown>;
 
+	/** Whether Feishu has answered any request of this run with its rate limit (429). */
+	private rateLimited = false;
+
+	/** No bound of its own (the router's Requests in Parallel is) until Feishu answers 429. */
+	private readonly gate = new InFlightGate(() => (this.rateLimited ? IN_FLIGHT_AFTER_RATE_LIMIT : Infinity));
+
 	/** The last write queued for each target: writes to one target go one at a time, in the order they came. */
 	private readonly targets = new Map<string, Promise<unknown>>();
 
@@ -355,6 +363,7 @@ export class FeishuClient {
 		 * is the pacer's: every request of this kind holds back until the reset, not just this one.
 		 */
 		const rateLimitWait = async (waitMs: number | undefined): Promise<boolean> => {
+			this.rateLimited = true;
 			const wait = waitMs === undefined ? this.settings.defaultRateLimitWaitMs : Math.max(waitMs, 100);
 			if (rateLimitWaited + wait > this.settings.maxRateLimitWaitMs) return false;
 			rateLimitWaited += wait;
@@ -363,14 +372,20 @@ export class FeishuClient {
 		};
 
 		for (;;) {
-			const sentAt = await pacer.acquire();
-			// A cancelled execution sends nothing more, whichever request was about to go.
-			if (this.cancelled()) {
+			await this.gate.enter();
+			let outcome: SendOutcome & { token: unknown };
+			try {
+				const sentAt = await pacer.acquire();
+				// A cancelled execution sends nothing more, whichever request was about to go.
+				if (this.cancelled()) {
+					pacer.settle(sentAt);
+					throw new CancelledError();
+				}
+				outcome = await this.send(request);
 				pacer.settle(sentAt);
-				throw new CancelledError();
+			} finally {
+				this.gate.leave();
 			}
-			const outcome = await this.send(request);
-			pacer.settle(sentAt);
 			if (!('answer' in outcome)) {
 				if ('exchangeFailed' in outcome) {
 					// The token exchange gets the policy of every request; the request itself never
