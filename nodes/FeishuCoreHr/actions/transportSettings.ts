@@ -29,7 +29,7 @@ export function transportSettings(options: IDataObject): TransportSettings {
 }
 
 /**
- * "Requests in Parallel" for this run: a whole number from 1 to 10. When not set: the default from
+ * "Requests in Parallel" for this run: a whole number from 1 to 100. When not set: the default from
  * node version 3; one at a time in versions 1 and 2, whose workflows rely on On Error → Stop
  * writing nothing after the failed item.
  */
