@@ -7,6 +7,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Emulator, RequestLogEntry } from '../../dev/emulator';
+import { TOKEN_PATH } from '../../dev/emulator';
 import type { MemoryCredentialsHelper, NodeSpec } from '../../dev/harness/n8nCore';
 import { FEISHU_NODE_TYPE, retryOf, runFeishu, runStored, storedStart } from '../../dev/harness/n8nCore';
 import { withEmulator } from '../helpers/emulatorFixture';
@@ -82,6 +83,32 @@ describe('the tenant token with several requests in flight', () => {
 		expect(run.error).toBeUndefined();
 		expect(emulator.tokenExchanges).toBe(1);
 		expect(credentials.preAuthenticationCalls).toBe(1);
+	});
+
+	it("waits out a 429 on the token exchange together: the waiting requests take its answer instead of each exchanging at once", async () => {
+		const ids = emulator.seedAssessments(40);
+		const rows = rowsFor(ids, 'token 429');
+		const before = snapshot(emulator, ids);
+		emulator.setLatency(50);
+		emulator.faults.rateLimitBurst(1, 2, { match: { path: TOKEN_PATH } });
+		const run = await timedRun(credentials, rows, parallel(30), { continueOnFail: true });
+		checkOutcome(emulator, rows, run, before);
+		const exchanges = emulator.requests.filter((r) => r.path === TOKEN_PATH);
+		const limited = exchanges.find((r) => r.status === 429);
+		// None while the reset runs (2 s from the 429), then one that gets the token.
+		expect(exchanges.filter((r) => limited && r.time > limited.time && r.time < limited.time + 1_900)).toEqual([]);
+		expect(exchanges.filter((r) => r.status === 200)).toHaveLength(1);
+	});
+
+	it('fails as soon as one exchange has used its retries when the token endpoint times out, however many requests wait for it', async () => {
+		const ids = emulator.seedAssessments(20);
+		emulator.faults.slowResponses(1_000, 1_500, { match: { path: TOKEN_PATH } });
+		const run = await timedRun(credentials, rowsFor(ids, 'token timeout'), parallel(20, { timeoutSeconds: 0.5, maxRetries: 1 }));
+		expect(run.error?.message).toMatch(/token/i);
+		// Two rounds of 0.5 s and one 0.5 s back-off, not one exchange after the other for each of the 20.
+		expect(run.ms).toBeLessThan(5_000);
+		expect(emulator.requests.filter((r) => r.path === TOKEN_PATH).length).toBeLessThanOrEqual(4);
+		expect(ids.filter((id) => emulator.applyCount(id) > 0)).toEqual([]);
 	});
 
 	it('is refreshed once when several requests in flight meet an expired token together', async () => {

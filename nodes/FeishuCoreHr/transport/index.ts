@@ -203,8 +203,11 @@ export class FeishuClient {
 	 * The request whose token exchange is under way, if any. With several requests in flight, the
 	 * first that finds no token lets n8n exchange one; the others wait for it and reuse the token,
 	 * so a run makes one exchange however many requests meet an empty or expired token at once.
+	 * It resolves to the exchange's failure when there was one: the waiting requests take that
+	 * failure as their own (and retry through the pacer and the 429 pause, or fail) instead of
+	 * each exchanging at once, one after the other.
 	 */
-	private exchange?: Promise<unknown>;
+	private exchange?: Promise<TokenFailure | undefined>;
 
 	/** Whether Feishu has answered any request of this run with its rate limit (429). */
 	private rateLimited = false;
@@ -244,9 +247,12 @@ export class FeishuClient {
 
 	private async send(request: FeishuRequest): Promise<SendOutcome & { token: unknown }> {
 		const credentials = await this.loadCredentials();
-		// Another request is fetching the token: wait for it, then use what it got (or, if it
-		// failed, take the next turn at exchanging).
-		while (this.exchange) await this.exchange;
+		// Another request is fetching the token: wait for it, then use what it got. If its exchange
+		// failed, this request met the same failure; if it ended without an exchange answer, loop.
+		while (this.exchange) {
+			const failure = await this.exchange;
+			if (failure) return { exchangeFailed: failure, token: credentials.tenantAccessToken };
+		}
 		const token = credentials.tenantAccessToken;
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -266,9 +272,9 @@ export class FeishuClient {
 		const watch: ExchangeWatch = {};
 		// No token yet: n8n exchanges one inside this request; every other request waits until the
 		// token is there (not for this request's answer), or until this request failed without one.
-		let tokenReady: (() => void) | undefined;
+		let tokenReady: ((failure?: TokenFailure) => void) | undefined;
 		if (!holdsTokenForCurrentApp(credentials)) {
-			const exchange = new Promise<void>((resolve) => (tokenReady = resolve));
+			const exchange = new Promise<TokenFailure | undefined>((resolve) => (tokenReady = resolve));
 			this.exchange = exchange;
 			void exchange.then(() => {
 				if (this.exchange === exchange) this.exchange = undefined;
@@ -302,7 +308,7 @@ export class FeishuClient {
 			(error: unknown): SendOutcome => (watch.failure ? { exchangeFailed: watch.failure } : { failed: error }),
 		);
 		const settled = await outcome;
-		tokenReady?.();
+		tokenReady?.('exchangeFailed' in settled ? settled.exchangeFailed : undefined);
 		return { ...settled, token };
 	}
 
