@@ -64,6 +64,34 @@ describe('several requests in flight: the output is what one at a time gives', (
 		for (const id of ids.slice(4)) expect(emulator.applyCount(id)).toBe(0);
 	});
 
+	it('On Error → Stop: a row that retries for long lets at most Requests in Parallel − 1 later rows be written', async () => {
+		const ids = emulator.seedAssessments(120);
+		const rows = rowsFor(ids, 'long retry');
+		// Row 1 meets four server errors: its retries take 3.5 s, then it fails.
+		emulator.faults.serverErrors(4, { status: 500, ...only(ids[0]) });
+		const run = await timedRun(credentials, rows, parallel(10));
+		expect(run.error?.message).toMatch(/^Item 1 \(index 0\): /);
+		const written = ids.filter((id) => emulator.applyCount(id) > 0);
+		expect(written.length).toBeLessThanOrEqual(9);
+		expect(written.length).toBeGreaterThan(0);
+		expect(run.error?.message).toContain(`still went through: ${written.map((id) => ids.indexOf(id) + 1).join(', ')}.`);
+	});
+
+	it('On Error → Stop after a 429: rows still waiting their turn to send are not sent once an earlier row failed', async () => {
+		const ids = emulator.seedAssessments(120);
+		const rows = rowsFor(ids, 'stop after 429');
+		rows[60] = { ...rows[60], id: '7140964208476300060' };
+		emulator.setLatency(150);
+		emulator.faults.rateLimitBurst(1, 1);
+		const run = await timedRun(credentials, rows, parallel(50));
+		expect(run.error?.message).toMatch(/^Item 61 \(index 60\): .*code 1162010/);
+		const refusal = allPatches(emulator).find((p) => p.path.endsWith('7140964208476300060'));
+		// Its answer came 150 ms after it arrived; the 4 allowed after the 429 may have been on their way then.
+		const late = allPatches(emulator).filter((p) => refusal && p.time > refusal.time + 150 + 20);
+		expect(late.length).toBeLessThanOrEqual(0);
+		expect(ids.slice(61 + 50).filter((id) => emulator.applyCount(id) > 0)).toEqual([]);
+	});
+
 	it('writes two rows for the same assessment one after the other: the later row wins', async () => {
 		const ids = emulator.seedAssessments(6);
 		const rows = rowsFor([ids[0], ids[1], ids[0], ids[2], ids[0], ids[3]], 'same');

@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { clientTokenPolicy, usesOwnClientToken } from '../helpers/clientTokenPolicy';
 import { InvalidInputError, toHalfWidth } from '../helpers/parse';
+import type { WriteOrder } from '../transport';
 import { FeishuClient } from '../transport';
 import { Directory, LookupError } from './directory';
 import { gradesOfRun } from './grades';
@@ -37,25 +38,47 @@ function toNodeError(this: IExecuteFunctions, error: unknown, itemIndex: number)
 class NotStarted extends Error {}
 
 /**
- * Keeps "On Error → Stop" as it was with one item at a time: an item's first write goes out only
- * after every earlier item has sent its own or finished, so an item refused before sending (bad
- * input, an unknown employee) stops every later item from sending. Requests already out finish.
+ * Keeps "On Error → Stop" close to what it was with one item at a time:
+ * - an item's first write goes out only after every earlier item has sent its own or finished, so
+ *   an item refused before sending (bad input, an unknown employee) stops every later item;
+ * - and only while fewer than `width` (Requests in Parallel) items from the earliest unfinished
+ *   one on have started, so however long one item retries, at most `width - 1` later items can
+ *   have been written when it fails;
+ * - an item that waited its turn but had sent nothing when the run stopped does not send (it may
+ *   still be waiting for the pacer or for the few requests allowed after a 429).
+ * Requests already out finish.
  */
-class SendOrder {
+class SendOrder implements WriteOrder {
 	private readonly committed: boolean[];
+	private readonly finished: boolean[];
+	private readonly sent: boolean[];
 	/** The first item that has not committed; every item before it has. */
 	private low = 0;
+	/** The first item that has not finished. */
+	private lowUnfinished = 0;
 	private stoppedAt = Infinity;
 	private waiters: Array<{ index: number; resolve: () => void; reject: (error: Error) => void }> = [];
 
-	constructor(count: number) {
+	constructor(
+		count: number,
+		private readonly width: number,
+	) {
 		this.committed = new Array<boolean>(count).fill(false);
+		this.finished = new Array<boolean>(count).fill(false);
+		this.sent = new Array<boolean>(count).fill(false);
 	}
 
 	/** Item `index` is done (or sends now): later items no longer wait for it. */
 	commit(index: number): void {
 		this.committed[index] = true;
 		while (this.low < this.committed.length && this.committed[this.low]) this.low++;
+		this.wake();
+	}
+
+	/** Item `index` will make no more requests (written, failed or never started). */
+	finish(index: number): void {
+		this.finished[index] = true;
+		while (this.lowUnfinished < this.finished.length && this.finished[this.lowUnfinished]) this.lowUnfinished++;
 		this.wake();
 	}
 
@@ -68,14 +91,24 @@ class SendOrder {
 	async turn(index: number): Promise<void> {
 		if (this.committed[index]) return;
 		if (index > this.stoppedAt) throw new NotStarted();
-		if (this.low < index) await new Promise<void>((resolve, reject) => this.waiters.push({ index, resolve, reject }));
+		if (!this.mayStart(index)) await new Promise<void>((resolve, reject) => this.waiters.push({ index, resolve, reject }));
 		this.commit(index);
+	}
+
+	beforeSend(index: number): void {
+		if (this.sent[index]) return;
+		if (index > this.stoppedAt) throw new NotStarted();
+		this.sent[index] = true;
+	}
+
+	private mayStart(index: number): boolean {
+		return this.low >= index && index < this.lowUnfinished + this.width;
 	}
 
 	private wake(): void {
 		this.waiters = this.waiters.filter((w) => {
 			if (w.index > this.stoppedAt) w.reject(new NotStarted());
-			else if (this.low >= w.index) w.resolve();
+			else if (this.mayStart(w.index)) w.resolve();
 			else return true;
 			return false;
 		});
@@ -140,8 +173,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// A Client Token of the user's is checked against earlier items: those go one at a time.
 	const inParallel = Math.min(items.length, usesOwnClientToken(this) ? 1 : requestsInParallel(options, this.getNode().typeVersion));
 	const stopOnError = !this.continueOnFail();
-	const order = inParallel > 1 && stopOnError ? new SendOrder(items.length) : undefined;
-	if (order) client.writeGate = async (itemIndex) => await order.turn(itemIndex);
+	const order = inParallel > 1 && stopOnError ? new SendOrder(items.length, inParallel) : undefined;
+	client.writeOrder = order;
 	/** The last item naming each target, so the next one naming it waits for it (the later row still wins). */
 	const lastOn = new Map<string, Promise<void>>();
 	const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
@@ -169,6 +202,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			// n8n routes an item to the error output by its `error`, and then keeps only the message
 			// in json: so the message carries everything a report needs (item, Feishu code, log ID).
 			results[itemIndex] = [{ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } }];
+		} finally {
+			order?.finish(itemIndex);
 		}
 	};
 
@@ -187,7 +222,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const before = targets.map((target) => lastOn.get(target));
 			const done = (async () => {
 				await Promise.all(before);
-				if (stopped && fatal.size > 0 && Math.min(...fatal.keys()) < itemIndex) return;
+				if (stopped && fatal.size > 0 && Math.min(...fatal.keys()) < itemIndex) {
+					order?.finish(itemIndex);
+					return;
+				}
 				await runItem(itemIndex);
 			})();
 			for (const target of targets) lastOn.set(target, done);
@@ -197,7 +235,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	try {
 		await Promise.all(Array.from({ length: Math.max(1, inParallel) }, worker));
 	} finally {
-		client.writeGate = undefined;
+		client.writeOrder = undefined;
 	}
 
 	if (fatal.size > 0) {

@@ -190,6 +190,17 @@ function writeTarget(request: FeishuRequest): string | undefined {
 }
 
 /**
+ * How a run orders its items' writes (On Error → Stop with several in flight): an item's first
+ * write waits its turn, and an item that has not sent yet does not send once the run stopped.
+ */
+export interface WriteOrder {
+	/** Waits until item `itemIndex`'s first write may go; throws when it must not go at all. */
+	turn(itemIndex: number): Promise<void>;
+	/** Right before each attempt goes out: throws when the item has sent nothing yet and must not now. */
+	beforeSend(itemIndex: number): void;
+}
+
+/**
  * The one way the node talks to Feishu: base URL from the credential, bearer token from n8n's
  * credential machinery, token refresh on Feishu's 400-not-401 token codes, pacing, bounded
  * retries, and Feishu errors turned into NodeApiErrors that never echo the request.
@@ -336,16 +347,17 @@ export class FeishuClient {
 		return 'getExecutionCancelSignal' in this.ctx && this.ctx.getExecutionCancelSignal?.()?.aborted === true;
 	}
 
-	/** Asked before an item's write goes out; may hold it back or refuse it (see the router). */
-	writeGate?: (itemIndex: number) => Promise<void>;
+	/** How the run orders its items' writes, if it does (see the router); asked before each write goes out. */
+	writeOrder?: WriteOrder;
 
 	async request<T = unknown>(request: FeishuRequest): Promise<FeishuResponse<T>> {
 		const target = writeTarget(request);
-		if (target !== undefined && request.itemIndex !== undefined && this.writeGate) await this.writeGate(request.itemIndex);
-		return await this.inTurn(target, async () => await this.requestNow<T>(request));
+		const order = target !== undefined && request.itemIndex !== undefined ? this.writeOrder : undefined;
+		if (order) await order.turn(request.itemIndex as number);
+		return await this.inTurn(target, async () => await this.requestNow<T>(request, order));
 	}
 
-	private async requestNow<T>(request: FeishuRequest): Promise<FeishuResponse<T>> {
+	private async requestNow<T>(request: FeishuRequest, order?: WriteOrder): Promise<FeishuResponse<T>> {
 		let retriesLeft = this.settings.maxRetries;
 		let retryDelay = this.settings.retryBaseDelayMs;
 		let rateLimitWaited = 0;
@@ -382,10 +394,14 @@ export class FeishuClient {
 			let outcome: SendOutcome & { token: unknown };
 			try {
 				const sentAt = await pacer.acquire();
-				// A cancelled execution sends nothing more, whichever request was about to go.
-				if (this.cancelled()) {
+				try {
+					// A cancelled execution sends nothing more, whichever request was about to go.
+					if (this.cancelled()) throw new CancelledError();
+					// Nor does an item whose run stopped at an earlier item while this one waited its turn.
+					order?.beforeSend(request.itemIndex as number);
+				} catch (error) {
 					pacer.settle(sentAt);
-					throw new CancelledError();
+					throw error;
 				}
 				outcome = await this.send(request);
 				pacer.settle(sentAt);
