@@ -8,7 +8,8 @@
  *   5. read calls for finding the assessment by employee: a 2,000-row sheet by employee number,
  *      as text (the summary's figure) and as numbers;
  *   6. throughput at a distance: through a TLS front and a latency proxy at RTT 0, 150 and 300 ms,
- *      Feishu answering in 100 ms, against the real limit, default Requests in Parallel;
+ *      Feishu answering in 100 ms, against the real limit, default Requests in Parallel and
+ *      On Error → Stop (a new node's settings);
  *   7. Requests in Parallel 1, 2, 4, 10, 25, 50 and 100 at RTT 300 ms (the measurement behind the default).
  * Ends with one `bench: key=value …` line for tools. Exits 0 unless something broke (a missed goal
  * is a figure, printed as MISSED, not a crash).

@@ -100,13 +100,16 @@ export async function throughputCase(c: ThroughputCase): Promise<ThroughputResul
 		if (token && patches[0]) {
 			line('token request, PATCH #1 arrived at', `${at(token.time - started)}, ${at(patches[0].time - started)}`, 'after the run started');
 		}
-		for (const r of rejections(log, c.limit, started)) {
+		const rejected = rejections(log, c.limit, started);
+		// The first few tell where they fell; the rest are alike.
+		for (const r of rejected.slice(0, 8)) {
 			line(
 				`  429 on PATCH #${r.seq}, arrived at`,
 				at(r.atMs),
 				`${fixed(r.earlyMs, 0)} ms before the window let it in (its slot: PATCH #${r.waitedFor}, arrived at ${at(r.waitedForAtMs)})`,
 			);
 		}
+		if (rejected.length > 8) line('  …', `${rejected.length - 8} more 429 answers`);
 		return out;
 	} finally {
 		await emulator.close();
