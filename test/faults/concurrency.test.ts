@@ -92,6 +92,21 @@ describe('several requests in flight: the output is what one at a time gives', (
 		expect(ids.slice(61 + 50).filter((id) => emulator.applyCount(id) > 0)).toEqual([]);
 	});
 
+	it('On Error → Stop: rows whose attempts never reached Feishu (a rate-limited token exchange) do not send once an earlier row failed', async () => {
+		const ids = emulator.seedAssessments(60);
+		const rows = rowsFor(ids, 'stop token 429');
+		rows[3] = { ...rows[3], id: '7140964208476300003' };
+		emulator.setLatency(100);
+		emulator.faults.rateLimitBurst(1, 2, { match: { path: TOKEN_PATH } });
+		const run = await timedRun(credentials, rows, parallel(50));
+		expect(run.error?.message).toMatch(/^Item 4 \(index 3\): .*code 1162010/);
+		const refusal = allPatches(emulator).find((p) => p.path.endsWith('7140964208476300003'));
+		expect(refusal).toBeDefined();
+		// Rows already on their way when the refusal came back may land; none may start after it.
+		expect(allPatches(emulator).filter((p) => refusal && p.time > refusal.time + 100 + 20)).toEqual([]);
+		expect(ids.slice(10).filter((id) => emulator.applyCount(id) > 0)).toEqual([]);
+	});
+
 	it('writes two rows for the same assessment one after the other: the later row wins', async () => {
 		const ids = emulator.seedAssessments(6);
 		const rows = rowsFor([ids[0], ids[1], ids[0], ids[2], ids[0], ids[3]], 'same');

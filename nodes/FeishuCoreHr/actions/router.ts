@@ -44,14 +44,16 @@ class NotStarted extends Error {}
  * - and only while fewer than `width` (Requests in Parallel) items from the earliest unfinished
  *   one on have started, so however long one item retries, at most `width - 1` later items can
  *   have been written when it fails;
- * - an item that waited its turn but had sent nothing when the run stopped does not send (it may
- *   still be waiting for the pacer or for the few requests allowed after a 429).
+ * - an item that waited its turn but had nothing on its way to Feishu yet when the run stopped
+ *   does not send (it may still be waiting for the pacer, for the few requests allowed after a
+ *   429, or to retry an attempt that never reached Feishu).
  * Requests already out finish.
  */
 class SendOrder implements WriteOrder {
 	private readonly committed: boolean[];
 	private readonly finished: boolean[];
-	private readonly sent: boolean[];
+	/** Items with an attempt that may have reached Feishu: their retries go out whatever happens. */
+	private readonly reached: boolean[];
 	/** The first item that has not committed; every item before it has. */
 	private low = 0;
 	/** The first item that has not finished. */
@@ -65,7 +67,7 @@ class SendOrder implements WriteOrder {
 	) {
 		this.committed = new Array<boolean>(count).fill(false);
 		this.finished = new Array<boolean>(count).fill(false);
-		this.sent = new Array<boolean>(count).fill(false);
+		this.reached = new Array<boolean>(count).fill(false);
 	}
 
 	/** Item `index` is done (or sends now): later items no longer wait for it. */
@@ -95,10 +97,12 @@ class SendOrder implements WriteOrder {
 		this.commit(index);
 	}
 
-	beforeSend(index: number): void {
-		if (this.sent[index]) return;
-		if (index > this.stoppedAt) throw new NotStarted();
-		this.sent[index] = true;
+	refusal(index: number): Error | undefined {
+		return !this.reached[index] && index > this.stoppedAt ? new NotStarted() : undefined;
+	}
+
+	mayHaveLanded(index: number): void {
+		this.reached[index] = true;
 	}
 
 	private mayStart(index: number): boolean {

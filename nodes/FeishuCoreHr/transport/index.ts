@@ -191,13 +191,16 @@ function writeTarget(request: FeishuRequest): string | undefined {
 
 /**
  * How a run orders its items' writes (On Error → Stop with several in flight): an item's first
- * write waits its turn, and an item that has not sent yet does not send once the run stopped.
+ * write waits its turn, and an item with nothing on its way to Feishu yet does not send once the
+ * run stopped.
  */
 export interface WriteOrder {
 	/** Waits until item `itemIndex`'s first write may go; throws when it must not go at all. */
 	turn(itemIndex: number): Promise<void>;
-	/** Right before each attempt goes out: throws when the item has sent nothing yet and must not now. */
-	beforeSend(itemIndex: number): void;
+	/** Right before each attempt goes out: why it must not, if nothing of the item has reached Feishu and it must not now. */
+	refusal(itemIndex: number): Error | undefined;
+	/** An attempt of the item may have reached Feishu (it went unanswered, or failed on the server). */
+	mayHaveLanded(itemIndex: number): void;
 }
 
 /**
@@ -394,17 +397,17 @@ export class FeishuClient {
 			let outcome: SendOutcome & { token: unknown };
 			try {
 				const sentAt = await pacer.acquire();
-				try {
-					// A cancelled execution sends nothing more, whichever request was about to go.
-					if (this.cancelled()) throw new CancelledError();
-					// Nor does an item whose run stopped at an earlier item while this one waited its turn.
-					order?.beforeSend(request.itemIndex as number);
-				} catch (error) {
+				// A cancelled execution sends nothing more, whichever request was about to go; nor does
+				// an item whose run stopped at an earlier item while this one waited.
+				const refused = this.cancelled() ? new CancelledError() : order?.refusal(request.itemIndex as number);
+				if (refused) {
 					pacer.settle(sentAt);
-					throw error;
+					throw refused;
 				}
 				outcome = await this.send(request);
 				pacer.settle(sentAt);
+				// Refused for its token or the rate limit, or never sent: it changed nothing, and its retry waits its turn again.
+				if ('failed' in outcome || ('answer' in outcome && outcome.answer.statusCode >= 500)) order?.mayHaveLanded(request.itemIndex as number);
 			} finally {
 				this.gate.leave();
 			}
