@@ -82,52 +82,18 @@ import {
 import { startScriptedChatModel, type ChatRequest, type ScriptedToolCall } from './scriptedChatModel';
 import { longConnectionScenarios } from './longConnection';
 import { PROBATION_LOOP_SCENARIO, probationLoopScenario } from './probationLoop';
+import type { Scenario, ScenarioResult } from './scenario';
+import { scenarioRunner, setupFailed } from './scenario';
 import { triggerScenarios } from './trigger';
 
 // ---------------------------------------------------------------------------------------------
 // Reporting
 // ---------------------------------------------------------------------------------------------
 
-class Scenario {
-	readonly failures: string[] = [];
-	readonly notes: string[] = [];
-	constructor(readonly name: string) {}
-
-	check(cond: boolean, what: string, detail?: () => string): boolean {
-		if (cond) this.notes.push(`ok   ${what}`);
-		else this.failures.push(`FAIL ${what}${detail ? `\n${indent(detail(), 8)}` : ''}`);
-		return cond;
-	}
-}
-
-const results: Array<{ version: string; scenario: string; passed: boolean }> = [];
-
-function indent(text: string, n: number): string {
-	const pad = ' '.repeat(n);
-	return String(text)
-		.split('\n')
-		.map((l) => pad + l)
-		.join('\n');
-}
+const results: ScenarioResult[] = [];
 
 /** N8N_E2E_ONLY=<regular expression>: run only the scenarios whose name matches (e.g. "trigger"). */
 const ONLY = process.env.N8N_E2E_ONLY ? new RegExp(process.env.N8N_E2E_ONLY, 'i') : undefined;
-
-async function scenario(version: string, name: string, body: (s: Scenario) => Promise<void>): Promise<void> {
-	if (ONLY && !ONLY.test(name)) return;
-	const s = new Scenario(name);
-	const t0 = Date.now();
-	console.log(`\n  -- ${name}`);
-	try {
-		await body(s);
-	} catch (error) {
-		s.failures.push(`FAIL threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-	}
-	for (const line of [...s.notes, ...s.failures]) console.log(indent(line, 6));
-	const passed = s.failures.length === 0;
-	results.push({ version, scenario: name, passed });
-	console.log(`  ${passed ? 'PASS' : 'FAIL'} [n8n ${version}] ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-}
 
 async function timed<T extends CommandResult | object>(label: string, fn: () => Promise<T> | T): Promise<T> {
 	const t0 = Date.now();
@@ -585,6 +551,7 @@ function checkV1SheetRun(s: Scenario, res: ExecuteResult, emulator: Emulator, be
 
 async function runVersion(version: string, tgz: string): Promise<void> {
 	console.log(`\n== n8n ${version}`);
+	const scenario = scenarioRunner(results, `n8n ${version}`, ONLY);
 	const install = await timed(`ensureN8n ${version} (scripts/n8n/install.sh)`, () => ensureN8n(version));
 	console.log(`     node ${install.nodeBin}\n     n8n  ${install.n8nBin}`);
 	const emulator = await startEmulator({ seed: EXAMPLE_SEED, writeRateLimit: { limit: 100, windowMs: 60_000 } });
@@ -620,7 +587,7 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			n8n.importWorkflows(workflows),
 		);
 
-		await scenario(version, 'examples import (5 files + 2 form copies + a version-1 workflow), AI agent and probation loop included', async (s) => {
+		await scenario('examples import (5 files + 2 form copies + a version-1 workflow), AI agent and probation loop included', async (s) => {
 			s.check(imported.exitCode === 0 && /Successfully imported 8 workflows/.test(imported.stdout), 'import:workflow accepted all 8', () => dump(imported));
 			const tools = examples.aiAgent.nodes.filter((n) => n.type.endsWith('feishuCoreHrTool'));
 			s.check(
@@ -633,14 +600,14 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			);
 		});
 
-		await scenario(version, `HR sheet: ${sheet.length} rows by 工号, ${sheet.filter((r) => r.refusal).length} the node cannot place, On Error: Continue`, async (s) => {
+		await scenario(`HR sheet: ${sheet.length} rows by 工号, ${sheet.filter((r) => r.refusal).length} the node cannot place, On Error: Continue`, async (s) => {
 			emulator.reset();
 			const before = snapshot(emulator);
 			const res = await timed('n8n execute --id=feishuSheetToHr', () => n8n.execute(examples.spreadsheet.id));
 			checkSheetRun(s, res, emulator, before, 'Update assessment in Feishu', sheet);
 		});
 
-		await scenario(version, `failed rows: error output → ${EXAMPLE_REPORT_NAME}`, async (s) => {
+		await scenario(`failed rows: error output → ${EXAMPLE_REPORT_NAME}`, async (s) => {
 			emulator.reset();
 			const before = snapshot(emulator);
 			const good = sheet.filter((r) => r.write);
@@ -676,7 +643,7 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			}
 		});
 
-		await scenario(version, 'form: employee by work email, grade given by label (grade options call)', async (s) => {
+		await scenario('form: employee by work email, grade given by label (grade options call)', async (s) => {
 			emulator.reset();
 			const before = snapshot(emulator);
 			const res = await timed('n8n execute --id=feishuFormToHr', () => n8n.execute(examples.form.id));
@@ -725,7 +692,7 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			s.check(sameJson(changedIds(emulator, before), [zhang.assessmentId]), 'no other assessment changed');
 		});
 
-		await scenario(version, 'token expires between executions: one re-exchange, new token stored and reused', async (s) => {
+		await scenario('token expires between executions: one re-exchange, new token stored and reused', async (s) => {
 			emulator.reset();
 			const id = zhang.assessmentId;
 			const run = async (n: number) => {
@@ -772,7 +739,7 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			s.check(emulator.applyCount(id) === 3, `all three runs wrote the assessment (${emulator.applyCount(id)})`);
 		});
 
-		await scenario(version, 'bad credentials (wrong App Secret): non-zero exit, readable error', async (s) => {
+		await scenario('bad credentials (wrong App Secret): non-zero exit, readable error', async (s) => {
 			emulator.reset();
 			const before = snapshot(emulator);
 			const res = await timed('n8n execute --id=formBadSecret', () => n8n.execute('formBadSecret'));
@@ -788,7 +755,7 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			s.check(emulator.tokenExchanges === 0 && changedIds(emulator, before).length === 0, 'no token issued, no assessment changed');
 		});
 
-		await scenario(version, 'version 1 workflow (saved before version 2): by assessment ID, 30 rows, 6 bad, as before', async (s) => {
+		await scenario('version 1 workflow (saved before version 2): by assessment ID, 30 rows, 6 bad, as before', async (s) => {
 			emulator.reset();
 			const before = snapshot(emulator);
 			const res = await timed(`n8n execute --id=${v1.id}`, () => n8n.execute(v1.id));
@@ -806,7 +773,7 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 	const findTool = (offered: string[]) => offered.find((name) => /find/i.test(name));
 	const updateTool = (offered: string[]) => offered.find((name) => /update/i.test(name));
 	try {
-		await scenario(version, 'community package (npm pack → ~/.n8n/nodes): HR sheet example with its published type', async (s) => {
+		await scenario('community package (npm pack → ~/.n8n/nodes): HR sheet example with its published type', async (s) => {
 			const pkg = await timed('install the packed .tgz as Community Nodes does', () => community.n8n.installCommunityPackage(tgz));
 			s.check(pkg.name === 'n8n-nodes-feishu-corehr', `installed ${pkg.name}@${pkg.version} into ${path.relative(community.workDir, pkg.dir)}`);
 			s.check(
@@ -869,7 +836,7 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 		};
 		const employeeNumbersIn = (answer: string) => [...answer.matchAll(/"employeeNumber"\s*:\s*"([^"]*)"/g)].map((m) => m[1]);
 
-		await scenario(version, 'AI agent example: the model finds the employee by name, then writes their final assessment (published tool types)', async (s) => {
+		await scenario('AI agent example: the model finds the employee by name, then writes their final assessment (published tool types)', async (s) => {
 			const { before, first, toolAnswers } = await runAgent(s, [
 				{ toolName: findTool, toolArguments: () => ({ nameOrKeyword: zhang.name }) },
 				{
@@ -919,7 +886,7 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			s.check(/"updated":\s*true/.test(answer) && answer.includes(zhang.assessmentId) && answer.includes(zhang.employeeNumber), 'the model was told who was written and which assessment', () => answer);
 		});
 
-		await scenario(version, 'AI agent example: a name passed as the employee number is refused and explained, nothing written', async (s) => {
+		await scenario('AI agent example: a name passed as the employee number is refused and explained, nothing written', async (s) => {
 			const { before, toolAnswers } = await runAgent(s, [
 				{
 					toolName: updateTool,
@@ -940,16 +907,16 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			);
 		});
 		emulator.reset();
-		await triggerScenarios(version, install, emulator, async (name, body) => await scenario(version, name, body), community.workDir);
+		await triggerScenarios(version, install, emulator, async (name, body) => await scenario(name, body), community.workDir);
 		// The probation-loop example in `n8n start` (publish:workflow is 2.x's; 1.x is not covered).
 		if (!version.startsWith('1.') && (!ONLY || ONLY.test(PROBATION_LOOP_SCENARIO))) {
 			emulator.reset();
-			await probationLoopScenario(version, install, emulator, async (name, body) => await scenario(version, name, body), community.workDir);
+			await probationLoopScenario(version, install, emulator, async (name, body) => await scenario(name, body), community.workDir);
 		}
 		// The persistent connection brings its own emulator (reconnect settings shortened) and n8n;
 		// its scenarios build on each other, so they run together or not at all.
 		if (!ONLY || ONLY.test('persistent connection')) {
-			await longConnectionScenarios(version, install, async (name, body) => await scenario(version, name, body), community.workDir);
+			await longConnectionScenarios(version, install, async (name, body) => await scenario(name, body), community.workDir);
 		}
 	} finally {
 		community.cleanup();
@@ -974,8 +941,7 @@ async function main(): Promise<void> {
 			try {
 				await runVersion(version, tgz.path);
 			} catch (error) {
-				results.push({ version, scenario: 'setup', passed: false });
-				console.log(`  FAIL [n8n ${version}] setup: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+				setupFailed(results, `n8n ${version}`, error);
 			}
 			console.log(`\n  n8n ${version}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 		}
@@ -985,7 +951,7 @@ async function main(): Promise<void> {
 	const passed = results.filter((r) => r.passed).length;
 	const failed = results.length - passed;
 	console.log('\nSummary');
-	for (const r of results) console.log(`  ${r.passed ? 'PASS' : 'FAIL'} [n8n ${r.version}] ${r.scenario}`);
+	for (const r of results) console.log(`  ${r.passed ? 'PASS' : 'FAIL'} [${r.label}] ${r.scenario}`);
 	console.log(`  total ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	console.log(`e2e: ${passed} passed, ${failed} failed`);
 	process.exitCode = failed === 0 && passed > 0 ? 0 : 1;

@@ -23,14 +23,14 @@ import type { Emulator } from '../../dev/emulator';
 import { CUSTOM_TYPE_PREFIX, emulatorCredential } from '../../dev/n8n/examples';
 import { buildWorkflow, ensureN8n, freePort, N8nInstance, n8nVersionsUnderTest, REPO_ROOT } from '../../dev/n8n/runner';
 import type { JsonObject, N8nInstall, N8nServer } from '../../dev/n8n/runner';
-import type { RunScenario } from './trigger';
+import type { RunScenario, ScenarioResult } from './scenario';
+import { scenarioRunner, setupFailed } from './scenario';
 
 const WORKFLOW_ID = 'lcTrigger1';
 const OWNER = { email: 'e2e@example.com', firstName: 'E2e', lastName: 'Owner', password: 'FeishuE2e2025x' };
 const CREDENTIAL = { id: 'lcCred1', name: 'Feishu (emulator, persistent connection)' };
 const WAIT_MS = 60_000;
 
-type Check = Parameters<Parameters<RunScenario>[1]>[0]['check'];
 const show = (value: unknown) => (): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
 
 /** Polls `probe` until it returns something other than undefined (or the deadline passes). */
@@ -223,32 +223,16 @@ export async function longConnectionScenarios(version: string, install: N8nInsta
 }
 
 async function main(): Promise<void> {
-	const results: boolean[] = [];
-	const scenario: RunScenario = async (name, body) => {
-		console.log(`  -- ${name}`);
-		let passed = true;
-		const check: Check = (cond, what, detail) => {
-			console.log(`      ${cond ? 'ok  ' : 'FAIL'} ${what}${cond || !detail ? '' : `\n        ${detail()}`}`);
-			passed &&= cond;
-			return cond;
-		};
-		try {
-			await body({ check });
-		} catch (error) {
-			check(false, `threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-		}
-		results.push(passed);
-	};
+	const results: ScenarioResult[] = [];
 	for (const version of n8nVersionsUnderTest()) {
 		console.log(`\n== n8n ${version}: Feishu CoreHR Trigger, persistent connection`);
 		try {
-			await longConnectionScenarios(version, ensureN8n(version), scenario);
+			await longConnectionScenarios(version, ensureN8n(version), scenarioRunner(results, `n8n ${version}`));
 		} catch (error) {
-			console.log(`  FAIL setup: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-			results.push(false);
+			setupFailed(results, `n8n ${version}`, error);
 		}
 	}
-	const failed = results.filter((r) => !r).length;
+	const failed = results.filter((r) => !r.passed).length;
 	console.log(`\nlong connection e2e: ${results.length - failed} passed, ${failed} failed`);
 	process.exitCode = failed > 0 || results.length === 0 ? 1 : 0;
 }

@@ -16,7 +16,8 @@ import { DEFAULT_EVENT_SECRETS, eventCredentialFields, PEOPLE_CASES } from '../.
 import type { AssessmentRecord, Emulator } from '../../dev/emulator/types';
 import { CUSTOM_TYPE_PREFIX, PACKAGE_TYPE_PREFIX, emulatorCredential, loadExample, withTypePrefix } from '../../dev/n8n/examples';
 import { N8nInstance, REPO_ROOT, freePort, type JsonObject, type N8nInstall } from '../../dev/n8n/runner';
-import { Rest, push, unflatten, webhookRegistered, type RunScenario } from './trigger';
+import type { RunScenario } from './scenario';
+import { Rest, push, unflatten, webhookRegistered } from './trigger';
 
 export const PROBATION_LOOP_SCENARIO = 'probation loop example: waiting event → manager\'s form → final assessment → conversion submitted';
 

@@ -41,6 +41,8 @@ import { CUSTOM_TYPE_PREFIX, EXAMPLE_CREDENTIAL, emulatorCredential, loadExample
 import { ensureN8n, freePort, N8nInstance, REPO_ROOT, type JsonObject, type N8nInstall, type N8nServer } from '../../dev/n8n/runner';
 import { GroupProcess } from '../../dev/n8n/groupProcess';
 import { DEFAULT_REQUESTS_IN_PARALLEL } from '../../nodes/FeishuCoreHr/actions/requestOptions';
+import type { ScenarioResult } from './scenario';
+import { scenarioRunner } from './scenario';
 import {
 	ensureDebianPackages,
 	installCleanupHandlers,
@@ -83,39 +85,8 @@ function log(line: string): void {
 // Checks
 // ---------------------------------------------------------------------------------------------
 
-const results: Array<{ scenario: string; passed: boolean }> = [];
-const figures: string[] = [];
-
-class Scenario {
-	readonly failures: string[] = [];
-	readonly notes: string[] = [];
-	constructor(readonly name: string) {}
-	check(cond: boolean, what: string, detail?: () => string): boolean {
-		if (cond) this.notes.push(`ok   ${what}`);
-		else this.failures.push(`FAIL ${what}${detail ? `\n         ${detail().split('\n').join('\n         ')}` : ''}`);
-		return cond;
-	}
-	figure(name: string, value: string): void {
-		const line = `${name}: ${value}`;
-		this.notes.push(`     ${line}`);
-		figures.push(`${this.name} | ${line}`);
-	}
-}
-
-async function scenario(name: string, body: (s: Scenario) => Promise<void>): Promise<void> {
-	const s = new Scenario(name);
-	const started = Date.now();
-	console.log(`\n  -- ${name}`);
-	try {
-		await body(s);
-	} catch (error) {
-		s.failures.push(`FAIL threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-	}
-	for (const line of [...s.notes, ...s.failures]) console.log(`      ${line}`);
-	const passed = s.failures.length === 0;
-	results.push({ scenario: name, passed });
-	console.log(`  ${passed ? 'PASS' : 'FAIL'} [n8n ${N8N_VERSION} queue mode] ${name} (${secondsSince(started)})`);
-}
+const results: ScenarioResult[] = [];
+const scenario = scenarioRunner(results, `n8n ${N8N_VERSION} queue mode`);
 
 // ---------------------------------------------------------------------------------------------
 // HTTP (node:http: a retry answers only when the retried execution has finished, minutes later,
@@ -737,10 +708,11 @@ async function main(): Promise<void> {
 main()
 	.catch((error: unknown) => {
 		console.error(`\n[queue] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-		results.push({ scenario: 'setup', passed: false });
+		results.push({ label: `n8n ${N8N_VERSION} queue mode`, scenario: 'setup', passed: false, figures: [] });
 	})
 	.finally(() => {
 		const failed = results.filter((r) => !r.passed);
+		const figures = results.flatMap((r) => r.figures.map((f) => `${r.scenario} | ${f}`));
 		if (figures.length > 0) {
 			console.log('\n  figures');
 			for (const f of figures) console.log(`    ${f}`);

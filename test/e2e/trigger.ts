@@ -11,9 +11,8 @@ import { DEFAULT_EVENT_SECRETS, eventCredentialFields, PEOPLE_CASES } from '../.
 import type { DeliveryKind, Emulator } from '../../dev/emulator';
 import { CUSTOM_TYPE_PREFIX, emulatorCredential } from '../../dev/n8n/examples';
 import { N8nInstance, REPO_ROOT, buildWorkflow, freePort, type JsonObject, type N8nInstall } from '../../dev/n8n/runner';
+import type { RunScenario } from './scenario';
 
-/** The scenario runner of e2e.ts: a name, and checks that record ok / FAIL lines. */
-export type RunScenario = (name: string, body: (s: { check(cond: boolean, what: string, detail?: () => string): boolean }) => Promise<void>) => Promise<void>;
 
 const WORKFLOW_ID = 'feishuTriggerE2e';
 const WEBHOOK_ID = 'feishu-corehr-e2e';
