@@ -24,6 +24,8 @@ withEmulator((e, c) => {
 const only = (id: string) => ({ match: { path: id } });
 const parallel = (n: number, more: IDataObject = {}) => updateParameters({ maxRequestsPerMinute: 0, requestsInParallel: n, ...more });
 const CREATES = (entry: RequestLogEntry) => entry.method === 'POST' && entry.path.endsWith('/probation/assessments');
+/** The item numbers an On Error → Stop message names as "still went through". */
+const throughOf = (message: string | undefined) => (/still went through: ([\d, ]+)\./.exec(message ?? '')?.[1] ?? '').split(', ').filter(Boolean).map(Number);
 
 describe('several requests in flight: the output is what one at a time gives', () => {
 	it('keeps order and pairing with slow answers, Feishu refusals and bad rows mixed in', async () => {
@@ -77,34 +79,40 @@ describe('several requests in flight: the output is what one at a time gives', (
 		expect(run.error?.message).toContain(`still went through: ${written.map((id) => ids.indexOf(id) + 1).join(', ')}.`);
 	});
 
-	it('On Error → Stop after a 429: rows still waiting their turn to send are not sent once an earlier row failed', async () => {
+	it('On Error → Stop after a 429: of the rows waiting for one of the 4 places, none sends once an earlier row failed', async () => {
 		const ids = emulator.seedAssessments(120);
 		const rows = rowsFor(ids, 'stop after 429');
 		rows[60] = { ...rows[60], id: '7140964208476300060' };
-		emulator.setLatency(150);
+		emulator.setLatency(50);
 		emulator.faults.rateLimitBurst(1, 1);
 		const run = await timedRun(credentials, rows, parallel(50));
 		expect(run.error?.message).toMatch(/^Item 61 \(index 60\): .*code 1162010/);
-		const refusal = allPatches(emulator).find((p) => p.path.endsWith('7140964208476300060'));
-		// Its answer came 150 ms after it arrived; the 4 allowed after the 429 may have been on their way then.
-		const late = allPatches(emulator).filter((p) => refusal && p.time > refusal.time + 150 + 20);
-		expect(late.length).toBeLessThanOrEqual(0);
-		expect(ids.slice(61 + 50).filter((id) => emulator.applyCount(id) > 0)).toEqual([]);
+		// After the 429 at most 4 are on their way, row 61 among them: when its refusal is read, at
+		// most 3 later rows are out. Every later row waiting for a place stays unsent, and the
+		// message names exactly the later rows that were written.
+		const later = ids.slice(61).flatMap((id, k) => (emulator.applyCount(id) > 0 ? [61 + k + 1] : []));
+		expect(later.length).toBeLessThanOrEqual(3);
+		expect(throughOf(run.error?.message).filter((n) => n > 61)).toEqual(later);
+		for (const id of ids) expect(emulator.applyCount(id)).toBeLessThanOrEqual(1);
 	});
 
-	it('On Error → Stop: rows whose attempts never reached Feishu (a rate-limited token exchange) do not send once an earlier row failed', async () => {
-		const ids = emulator.seedAssessments(60);
+	it('On Error → Stop with a rate-limited token exchange: the rows waiting for it spend nothing, go with its token, and a refusal among them stops the rest', async () => {
+		const ids = emulator.seedAssessments(120);
 		const rows = rowsFor(ids, 'stop token 429');
-		rows[3] = { ...rows[3], id: '7140964208476300003' };
-		emulator.setLatency(100);
+		rows[0] = { ...rows[0], id: '7140964208476300000' };
+		emulator.setLatency(50);
 		emulator.faults.rateLimitBurst(1, 2, { match: { path: TOKEN_PATH } });
-		const run = await timedRun(credentials, rows, parallel(50));
-		expect(run.error?.message).toMatch(/^Item 4 \(index 3\): .*code 1162010/);
-		const refusal = allPatches(emulator).find((p) => p.path.endsWith('7140964208476300003'));
-		expect(refusal).toBeDefined();
-		// Rows already on their way when the refusal came back may land; none may start after it.
-		expect(allPatches(emulator).filter((p) => refusal && p.time > refusal.time + 100 + 20)).toEqual([]);
-		expect(ids.slice(10).filter((id) => emulator.applyCount(id) > 0)).toEqual([]);
+		const run = await timedRun(credentials, rows, parallel(50, { maxRetries: 0 }));
+		expect(run.error?.message).toMatch(/^Item 1 \(index 0\): .*code 1162010/);
+		// One exchange, waited out once: no row spent a retry of its own (Max Retries 0).
+		expect(emulator.requests.filter((r) => r.path === TOKEN_PATH).map((r) => r.status)).toEqual([429, 200]);
+		// Rows 1–50 waited for the token and went with it. Row 51 may start only once row 1 has
+		// finished — by failing, which stops the run: nothing after row 50 is ever sent, and the
+		// message names exactly the later rows written.
+		const written = ids.flatMap((id, i) => (emulator.applyCount(id) > 0 ? [i + 1] : []));
+		expect(written.length).toBeGreaterThan(0);
+		expect(throughOf(run.error?.message)).toEqual(written);
+		expect(allPatches(emulator).filter((p) => ids.indexOf(p.path.split('/').pop() ?? '') >= 50)).toEqual([]);
 	});
 
 	it('writes two rows for the same assessment one after the other: the later row wins', async () => {
@@ -152,6 +160,32 @@ describe('the tenant token with several requests in flight', () => {
 		expect(run.ms).toBeLessThan(5_000);
 		expect(emulator.requests.filter((r) => r.path === TOKEN_PATH).length).toBeLessThanOrEqual(4);
 		expect(ids.filter((id) => emulator.applyCount(id) > 0)).toEqual([]);
+	});
+
+	it('retries the exchange on its own budget: three dropped token calls cost the 50 waiting rows none of their retries', async () => {
+		const ids = emulator.seedAssessments(50);
+		const rows = rowsFor(ids, 'token drops');
+		const before = snapshot(emulator, ids);
+		emulator.faults.dropConnections(3, { match: { path: TOKEN_PATH } });
+		// Then every row's first write meets a server error: each row needs one retry of its own.
+		emulator.faults.serverErrors(50, { status: 500, match: { method: 'PATCH' } });
+		const run = await timedRun(credentials, rows, parallel(50, { maxRetries: 3 }), { continueOnFail: true });
+		const outcome = checkOutcome(emulator, rows, run, before);
+		expect(outcome.failed.size).toBe(0);
+		expect(emulator.requests.filter((r) => r.path === TOKEN_PATH).map((r) => r.status)).toEqual([null, null, null, 200]);
+		for (const id of ids) expect(patchesFor(emulator, id).map((p) => p.status)).toEqual([500, 200]);
+	});
+
+	it('fails every waiting row with the exchange\'s final failure, which spent the exchange\'s budget and none of theirs', async () => {
+		const ids = emulator.seedAssessments(30);
+		emulator.faults.dropConnections(10, { match: { path: TOKEN_PATH } });
+		const run = await timedRun(credentials, rowsFor(ids, 'token gone'), parallel(30, { maxRetries: 2 }), { continueOnFail: true });
+		// Max Retries 2: three attempts of the one exchange, whoever waited.
+		expect(emulator.requests.filter((r) => r.path === TOKEN_PATH)).toHaveLength(3);
+		expect(run.items.map((i) => i.json.error)).toEqual(
+			ids.map((_, i) => expect.stringMatching(new RegExp(`^Item ${i + 1} \\(index ${i}\\): Could not get a tenant access token.* Tried 3 times\\. The request \\(PATCH [^)]+\\) was not sent\\.`))),
+		);
+		expect(allPatches(emulator)).toEqual([]);
 	});
 
 	it('is refreshed once when several requests in flight meet an expired token together', async () => {

@@ -2,7 +2,7 @@
 import { InFlightGate } from '../../nodes/FeishuCoreHr/transport/inFlight';
 
 /** Lets pending promise callbacks run. */
-const settle = async () => await new Promise((resolve) => setImmediate(resolve));
+const settle = async () => await new Promise((resolve) => setTimeout(resolve, 10));
 
 describe('InFlightGate', () => {
 	it('lets requests through up to the limit and the next one in when one leaves, first come first served', async () => {

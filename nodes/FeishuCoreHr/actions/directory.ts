@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FeishuClient } from '../transport';
+import type { FeishuRequester } from '../transport';
 import type { EmployeeItem, EmployeeSearchData, ProbationItem } from '../transport/endpoints';
 import { EMPLOYEE_FIELDS, SEARCH_PAGE_SIZE, employees, probation } from '../transport/endpoints';
 import { searchPages } from './paging';
@@ -133,7 +133,7 @@ export class Directory {
 	/** Searches go one after another, so the pacer and Feishu see one request at a time. */
 	private queue: Promise<unknown> = Promise.resolve();
 
-	constructor(private readonly client: FeishuClient) {}
+	constructor(private readonly client: FeishuRequester) {}
 
 	/** Starts the lookups of many rows at once: each kind of key and ID type in batches of 100. */
 	prefetch(refs: ReadonlyArray<{ kind: EmployeeKeyKind; idType: string; values: readonly string[] }>, employments: ReadonlyArray<{ id: string; idType: string }>): void {

@@ -7,6 +7,7 @@ import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import type { Choice } from '../helpers/choices';
 import { InvalidInputError, describeChoices, parseText } from '../helpers/parse';
+import type { FeishuRequester } from '../transport';
 import { DEFAULT_SETTINGS, FeishuClient } from '../transport';
 import type { EnumFieldOption } from '../transport/endpoints';
 import { GRADE_FIELD, customFields, send } from '../transport/endpoints';
@@ -45,7 +46,7 @@ export function gradeOptionsFromField(data: unknown): GradeOption[] {
 }
 
 /** Reads the tenant's grade options from the custom-field API (used by the dropdown and by validation). */
-export async function fetchGradeOptions(client: FeishuClient): Promise<GradeOption[]> {
+export async function fetchGradeOptions(client: FeishuRequester): Promise<GradeOption[]> {
 	const response = await send(client, customFields.getByParam.request({ params: { ...GRADE_FIELD } }));
 	return gradeOptionsFromField(response.data);
 }
@@ -54,7 +55,7 @@ export async function fetchGradeOptions(client: FeishuClient): Promise<GradeOpti
  * The run's grade options, fetched at most once and only when a row gives a grade. An unreadable
  * list (e.g. no metadata scope) is undefined: grades are then sent as given, if API-name-shaped.
  */
-export function gradesOfRun(client: FeishuClient): () => Promise<GradeOption[] | undefined> {
+export function gradesOfRun(client: FeishuRequester): () => Promise<GradeOption[] | undefined> {
 	let grades: Promise<GradeOption[] | undefined> | undefined;
 	return async () => {
 		grades ??= fetchGradeOptions(client).catch(() => undefined);

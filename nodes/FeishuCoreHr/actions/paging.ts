@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { InvalidInputError, parseBoolean, parseNumber } from '../helpers/parse';
 
-import type { FeishuClient } from '../transport';
+import type { FeishuRequester } from '../transport';
 import type { Endpoint, Page, PageParams } from '../transport/endpoints';
 import { SEARCH_PAGE_SIZE, send } from '../transport/endpoints';
 
@@ -51,7 +51,7 @@ export interface SearchPagesRequest<Q extends PageParams, B extends IDataObject>
  * needed. Paging that goes round in circles would never end: a repeated token stops it.
  */
 export async function searchPages<Q extends PageParams, B extends IDataObject, T extends IDataObject>(
-	client: FeishuClient,
+	client: FeishuRequester,
 	endpoint: SearchEndpoint<Q, B, T>,
 	request: SearchPagesRequest<Q, B>,
 ): Promise<T[]> {

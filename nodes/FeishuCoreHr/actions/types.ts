@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { GradeOption } from './grades';
-import type { FeishuClient } from '../transport';
+import type { FeishuRequester } from '../transport';
 import type { Directory } from './directory';
 import type { TokenRequest } from '../helpers/clientTokenPolicy';
 
 /** What the router gives every operation for one run of the node. */
 export interface RunContext {
-	client: FeishuClient;
+	client: FeishuRequester;
 	/** The run's batched, cached lookups of employees and their probations. */
 	directory: Directory;
 	/** The tenant's open grade options, fetched at most once per run; undefined if unreadable. */

@@ -7,7 +7,7 @@
  */
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
-import type { FeishuClient, FeishuRequest, FeishuResponse } from './index';
+import type { FeishuRequest, FeishuRequester, FeishuResponse } from './index';
 import type { RequestKind } from './limits';
 
 /** What one call may carry, as the SDK names it. */
@@ -48,7 +48,7 @@ function endpoint<P extends CallPayload, R>(method: IHttpRequestMethods, path: s
 }
 
 /** Sends one call through the transport, its answer typed by the endpoint. */
-export async function send<R, B>(client: FeishuClient, call: FeishuCall<R, B>): Promise<FeishuResponse<R>> {
+export async function send<R, B>(client: FeishuRequester, call: FeishuCall<R, B>): Promise<FeishuResponse<R>> {
 	return await client.request<R>(call);
 }
 

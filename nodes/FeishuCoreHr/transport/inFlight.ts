@@ -5,10 +5,16 @@
  */
 export const IN_FLIGHT_AFTER_RATE_LIMIT = 4;
 
+import { sleep } from 'n8n-workflow';
+
 /**
  * Lets at most `limit()` requests be on their way at once; the others wait their turn, first come
  * first served. The limit may change while requests are out: a lower one takes effect as they
  * come back.
+ *
+ * A place freed by an answer goes to the next request only after that answer has been dealt with
+ * all the way up (one turn of the event loop later): when the answer stops the run (On Error →
+ * Stop), the stop is in force before the next request may go — whatever the machine's load.
  */
 export class InFlightGate {
 	private active = 0;
@@ -28,10 +34,13 @@ export class InFlightGate {
 
 	leave(): void {
 		this.active--;
+		const next: Array<() => void> = [];
 		while (this.waiting.length > 0 && this.active < this.limit()) {
 			this.active++;
-			this.waiting.shift()?.();
+			next.push(this.waiting.shift() as () => void);
 		}
+		// The place is taken now (counted above); the request is woken after this turn's work is done.
+		if (next.length > 0) void sleep(0).then(() => next.forEach((wake) => wake()));
 	}
 
 	/** Requests on their way now (for tests and figures). */

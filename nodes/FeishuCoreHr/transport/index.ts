@@ -23,8 +23,8 @@ import { IN_FLIGHT_AFTER_RATE_LIMIT, InFlightGate } from './inFlight';
 export { FEISHU_LIMITS } from './limits';
 export { IN_FLIGHT_AFTER_RATE_LIMIT } from './inFlight';
 export type { RequestKind } from './limits';
-import type { ExchangeWatch } from './tokenExchange';
-import { callerWithExchangePolicy } from './tokenExchange';
+import type { ExchangeFailed, ExchangeWatch } from './tokenExchange';
+import { callerWithExchangePolicy, SharedTokenExchange } from './tokenExchange';
 
 /** Every n8n context the node and the trigger call Feishu from (the trigger looks probations up). */
 export type FeishuContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions | ITriggerFunctions;
@@ -39,6 +39,23 @@ export interface FeishuRequest {
 	itemIndex?: number;
 	/** Which of Feishu's limits it counts against (see FEISHU_LIMITS). Default: write. */
 	kind?: RequestKind;
+	/**
+	 * Set by whoever orders the run's writes: once aborted, no attempt of this request goes out
+	 * unless an earlier one may already have reached Feishu (then its retries finish the write).
+	 * The request fails with `reason`. Checked right before each attempt, after every wait.
+	 */
+	stop?: StopSignal;
+}
+
+/** What the transport reads of an AbortSignal (an AbortSignal fits). */
+export interface StopSignal {
+	readonly aborted: boolean;
+	readonly reason?: unknown;
+}
+
+/** Anything that sends FeishuRequests: the client itself, or a layer above that orders them. */
+export interface FeishuRequester {
+	request<T = unknown>(request: FeishuRequest): Promise<FeishuResponse<T>>;
 }
 
 /** One attempt at a request: what came back, and the log ID Feishu support can look it up by. */
@@ -140,8 +157,11 @@ export function cancellableClock(signal: { aborted: boolean } | undefined): Cloc
 	};
 }
 
-/** How one attempt ended: an answer, a failed token exchange (nothing sent), or a failed request. */
-type SendOutcome = { answer: HttpAnswer } | { exchangeFailed: TokenFailure } | { failed: unknown };
+/**
+ * How one attempt ended: an answer; this request's token exchange failed (nothing sent); the
+ * exchange it waited for failed for good (nothing sent); the request failed; or it was not sent.
+ */
+type SendOutcome = { answer: HttpAnswer } | { exchangeFailed: TokenFailure } | { sharedExchangeFailed: ExchangeFailed } | { failed: unknown } | { refused: unknown };
 
 interface HttpAnswer {
 	statusCode: number;
@@ -183,24 +203,10 @@ function header(headers: Record<string, unknown>, name: string): string | undefi
  * What a write changes, for keeping writes to it in order: the path names the assessment (update,
  * delete), the body the employment (create, submit, withdraw, edit). Reads have none.
  */
-function writeTarget(request: FeishuRequest): string | undefined {
+export function writeTarget(request: FeishuRequest): string | undefined {
 	if ((request.kind ?? 'write') !== 'write') return undefined;
 	const employment = request.body?.employment_id;
 	return typeof employment === 'string' && employment !== '' ? `employment ${employment}` : request.path;
-}
-
-/**
- * How a run orders its items' writes (On Error → Stop with several in flight): an item's first
- * write waits its turn, and an item with nothing on its way to Feishu yet does not send once the
- * run stopped.
- */
-export interface WriteOrder {
-	/** Waits until item `itemIndex`'s first write may go; throws when it must not go at all. */
-	turn(itemIndex: number): Promise<void>;
-	/** Right before each attempt goes out: why it must not, if nothing of the item has reached Feishu and it must not now. */
-	refusal(itemIndex: number): Error | undefined;
-	/** An attempt of the item may have reached Feishu (it went unanswered, or failed on the server). */
-	mayHaveLanded(itemIndex: number): void;
 }
 
 /**
@@ -208,29 +214,19 @@ export interface WriteOrder {
  * credential machinery, token refresh on Feishu's 400-not-401 token codes, pacing, bounded
  * retries, and Feishu errors turned into NodeApiErrors that never echo the request.
  */
-export class FeishuClient {
+export class FeishuClient implements FeishuRequester {
 	private credentials?: Promise<ICredentialDataDecryptedObject>;
 
 	private readonly pacers: Record<RequestKind, Pacer>;
 
-	/**
-	 * The request whose token exchange is under way, if any. With several requests in flight, the
-	 * first that finds no token lets n8n exchange one; the others wait for it and reuse the token,
-	 * so a run makes one exchange however many requests meet an empty or expired token at once.
-	 * It resolves to the exchange's failure when there was one: the waiting requests take that
-	 * failure as their own (and retry through the pacer and the 429 pause, or fail) instead of
-	 * each exchanging at once, one after the other.
-	 */
-	private exchange?: Promise<TokenFailure | undefined>;
+	/** The run's one token exchange: one request runs it on its own budget, the others wait for its end. */
+	private readonly tokens: SharedTokenExchange;
 
 	/** Whether Feishu has answered any request of this run with its rate limit (429). */
 	private rateLimited = false;
 
 	/** No bound of its own (the router's Requests in Parallel is) until Feishu answers 429. */
 	private readonly gate = new InFlightGate(() => (this.rateLimited ? IN_FLIGHT_AFTER_RATE_LIMIT : Infinity));
-
-	/** The last write queued for each target: writes to one target go one at a time, in the order they came. */
-	private readonly targets = new Map<string, Promise<unknown>>();
 
 	constructor(
 		private readonly ctx: FeishuContext,
@@ -240,6 +236,7 @@ export class FeishuClient {
 		),
 	) {
 		this.pacers = pacersFor(settings.maxRequestsPerMinute, clock);
+		this.tokens = new SharedTokenExchange({ ...settings, maxRetryDelayMs: MAX_RETRY_DELAY_MS, sleep: async (ms) => await clock.sleep(ms) });
 	}
 
 	private async loadCredentials(): Promise<ICredentialDataDecryptedObject> {
@@ -259,13 +256,29 @@ export class FeishuClient {
 		});
 	}
 
-	private async send(request: FeishuRequest): Promise<SendOutcome & { token: unknown }> {
-		const credentials = await this.loadCredentials();
-		// Another request is fetching the token: wait for it, then use what it got. If its exchange
-		// failed, this request met the same failure; if it ended without an exchange answer, loop.
-		while (this.exchange) {
-			const failure = await this.exchange;
-			if (failure) return { exchangeFailed: failure, token: credentials.tenantAccessToken };
+	/**
+	 * One attempt. `runner` names the request for the token exchange; `reached` says whether an
+	 * earlier attempt may have reached Feishu (then a stop no longer holds it back).
+	 */
+	private async send(request: FeishuRequest, runner: object, reached: boolean): Promise<SendOutcome & { token: unknown }> {
+		let credentials = await this.loadCredentials();
+		// No token: run the exchange (n8n does it inside this request), or wait for the one under way.
+		let runsExchange = false;
+		while (!holdsTokenForCurrentApp(credentials)) {
+			const turn = await this.tokens.join(runner);
+			if ('failed' in turn) return { sharedExchangeFailed: turn, token: undefined };
+			if ('mine' in turn) {
+				runsExchange = true;
+				break;
+			}
+			credentials = await this.loadCredentials();
+		}
+		// The last moment before it goes, after every wait: a cancelled execution sends nothing more,
+		// nor does a request whose run stopped while nothing of it has reached Feishu.
+		const refused = this.cancelled() ? new CancelledError() : request.stop?.aborted && !reached ? (request.stop.reason ?? new CancelledError()) : undefined;
+		if (refused) {
+			if (runsExchange) this.tokens.leave(runner);
+			return { refused, token: undefined };
 		}
 		const token = credentials.tenantAccessToken;
 		const options: IHttpRequestOptions = {
@@ -284,20 +297,12 @@ export class FeishuClient {
 		}
 		const node = this.ctx.getNode().credentials?.[FEISHU_CREDENTIAL_NAME];
 		const watch: ExchangeWatch = {};
-		// No token yet: n8n exchanges one inside this request; every other request waits until the
-		// token is there (not for this request's answer), or until this request failed without one.
-		let tokenReady: ((failure?: TokenFailure) => void) | undefined;
-		if (!holdsTokenForCurrentApp(credentials)) {
-			const exchange = new Promise<TokenFailure | undefined>((resolve) => (tokenReady = resolve));
-			this.exchange = exchange;
-			void exchange.then(() => {
-				if (this.exchange === exchange) this.exchange = undefined;
-			});
+		if (runsExchange) {
 			watch.onToken = (fresh) => {
 				// What n8n stores from preAuthentication a moment later; the waiting requests use it now.
 				credentials.tenantAccessToken = fresh;
 				credentials.tokenAppIdAndBaseUrl = tokenOwner(credentials);
-				tokenReady?.();
+				this.tokens.succeeded(runner);
 			};
 		}
 		// Passing our copy lets n8n run preAuthentication when its token is empty and store the
@@ -322,51 +327,34 @@ export class FeishuClient {
 			(error: unknown): SendOutcome => (watch.failure ? { exchangeFailed: watch.failure } : { failed: error }),
 		);
 		const settled = await outcome;
-		tokenReady?.('exchangeFailed' in settled ? settled.exchangeFailed : undefined);
+		// An exchange n8n ran without our helper (no token seen): the waiters look for a token again.
+		if (runsExchange && !('exchangeFailed' in settled)) this.tokens.succeeded(runner);
 		return { ...settled, token };
-	}
-
-	/**
-	 * Writes to one target (an assessment, an employment's probation) go one at a time, in the
-	 * order their items reached the transport, so several in flight never reorder two rows that
-	 * change the same thing: the later row still wins, as when the node sent one at a time.
-	 */
-	private async inTurn<T>(target: string | undefined, work: () => Promise<T>): Promise<T> {
-		if (target === undefined) return await work();
-		const before = this.targets.get(target) ?? Promise.resolve();
-		const mine = before.then(work, work);
-		const settled = mine.then(
-			() => undefined,
-			() => undefined,
-		);
-		this.targets.set(target, settled);
-		void settled.then(() => {
-			if (this.targets.get(target) === settled) this.targets.delete(target);
-		});
-		return await mine;
 	}
 
 	private cancelled(): boolean {
 		return 'getExecutionCancelSignal' in this.ctx && this.ctx.getExecutionCancelSignal?.()?.aborted === true;
 	}
 
-	/** How the run orders its items' writes, if it does (see the router); asked before each write goes out. */
-	writeOrder?: WriteOrder;
-
 	async request<T = unknown>(request: FeishuRequest): Promise<FeishuResponse<T>> {
-		const target = writeTarget(request);
-		const order = target !== undefined && request.itemIndex !== undefined ? this.writeOrder : undefined;
-		if (order) await order.turn(request.itemIndex as number);
-		return await this.inTurn(target, async () => await this.requestNow<T>(request, order));
+		const runner = {};
+		try {
+			return await this.attempts<T>(request, runner);
+		} finally {
+			// A request that ran the token exchange and stops hands it to the next one waiting.
+			this.tokens.leave(runner);
+		}
 	}
 
-	private async requestNow<T>(request: FeishuRequest, order?: WriteOrder): Promise<FeishuResponse<T>> {
+	private async attempts<T>(request: FeishuRequest, runner: object): Promise<FeishuResponse<T>> {
 		let retriesLeft = this.settings.maxRetries;
 		let retryDelay = this.settings.retryBaseDelayMs;
 		let rateLimitWaited = 0;
 		let refreshed = false;
-		// Set once an attempt may have reached Feishu without us learning the outcome.
+		// Set once a write's attempt may have reached Feishu without us learning the outcome.
 		let uncertain = false;
+		// Set once any attempt may have reached Feishu (unanswered, or failed on the server): a stop no longer holds its retries back.
+		let reached = false;
 		const trail: Attempt[] = [];
 		/** Waits before a retry of a transient fault; false when no retries are left. */
 		const backOff = async (mayHaveLanded: boolean): Promise<boolean> => {
@@ -397,29 +385,24 @@ export class FeishuClient {
 			let outcome: SendOutcome & { token: unknown };
 			try {
 				const sentAt = await pacer.acquire();
-				// A cancelled execution sends nothing more, whichever request was about to go; nor does
-				// an item whose run stopped at an earlier item while this one waited.
-				const refused = this.cancelled() ? new CancelledError() : order?.refusal(request.itemIndex as number);
-				if (refused) {
-					pacer.settle(sentAt);
-					throw refused;
-				}
-				outcome = await this.send(request);
+				outcome = await this.send(request, runner, reached);
 				pacer.settle(sentAt);
-				// Refused for its token or the rate limit, or never sent: it changed nothing, and its retry waits its turn again.
-				if ('failed' in outcome || ('answer' in outcome && outcome.answer.statusCode >= 500)) order?.mayHaveLanded(request.itemIndex as number);
+				// Refused for its token or the rate limit, or never sent: it changed nothing.
+				if ('failed' in outcome || ('answer' in outcome && outcome.answer.statusCode >= 500)) reached = true;
 			} finally {
 				this.gate.leave();
 			}
 			if (!('answer' in outcome)) {
-				if ('exchangeFailed' in outcome) {
-					// The token exchange gets the policy of every request; the request itself never
-					// went out, so a retry here cannot apply anything twice. n8n runs the exchange
-					// again on the retry because the token is still empty.
-					const failure = outcome.exchangeFailed;
+				if ('refused' in outcome) throw outcome.refused;
+				if ('exchangeFailed' in outcome || 'sharedExchangeFailed' in outcome) {
+					// The request itself never went out. The exchange retries on its own budget (see
+					// SharedTokenExchange): n8n runs it again on the next attempt, as the token is
+					// still empty. A request that waited for it takes its end and spends nothing.
+					const failure = 'exchangeFailed' in outcome ? outcome.exchangeFailed : outcome.sharedExchangeFailed.failed;
 					trail.push({ outcome: `token exchange failed (${failure.kind})`, ...(failure.logId ? { logId: failure.logId } : {}) });
-					if (failure.kind === 'rateLimit' ? await rateLimitWait(failure.retryAfterMs) : failure.transient && (await backOff(false))) continue;
-					throw this.tokenError(request, failure, trail.length, uncertain, rateLimitWaited);
+					if ('sharedExchangeFailed' in outcome) throw this.tokenError(request, outcome.sharedExchangeFailed, uncertain);
+					if (await this.tokens.retry(runner, failure)) continue;
+					throw this.tokenError(request, this.tokens.failed(runner, failure), uncertain);
 				}
 				const networkCode = this.networkCode(outcome.failed);
 				trail.push({ outcome: networkCode ? `no answer (${TRANSIENT_NETWORK_FAULTS[networkCode]})` : 'no answer' });
@@ -513,8 +496,9 @@ export class FeishuClient {
 	}
 
 	/** The token exchange before the request failed for good: its words, what was tried, and that nothing was sent. */
-	private tokenError(request: FeishuRequest, failure: TokenFailure, attempts: number, uncertain: boolean, rateLimitWaited: number): NodeApiError {
-		const waited = rateLimitWaited > 0 ? `, waiting ${Math.round(rateLimitWaited / 1000)} s for Feishu's rate limit` : '';
+	private tokenError(request: FeishuRequest, exchange: ExchangeFailed, uncertain: boolean): NodeApiError {
+		const { failed: failure, attempts } = exchange;
+		const waited = exchange.rateLimitWaitedMs > 0 ? `, waiting ${Math.round(exchange.rateLimitWaitedMs / 1000)} s for Feishu's rate limit` : '';
 		const tried = attempts > 1 ? ` Tried ${attempts} times${waited}.` : '';
 		const sent = uncertain
 			? ' An earlier attempt of the request may have reached Feishu; its outcome is unknown.'

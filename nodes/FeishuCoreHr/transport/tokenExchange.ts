@@ -51,3 +51,124 @@ export function callerWithExchangePolicy(ctx: FeishuContext, timeoutMs: number, 
 	};
 	return Object.create(ctx, { helpers: { value: { ...helpers, httpRequest } } }) as FeishuContext;
 }
+
+/** What a request learned when it needed a token: it runs the exchange, a token is there, or the exchange failed for good. */
+export type ExchangeTurn = { mine: true } | { ready: true } | ExchangeFailed;
+
+/** An exchange that failed for good: its last failure, how many attempts it made, and how long it waited for 429s. */
+export interface ExchangeFailed {
+	failed: TokenFailure;
+	attempts: number;
+	rateLimitWaitedMs: number;
+}
+
+/** How the exchange may be retried: the node's Max Retries, Rate-Limit Wait and back-off. */
+export interface ExchangePolicy {
+	maxRetries: number;
+	retryBaseDelayMs: number;
+	maxRetryDelayMs: number;
+	maxRateLimitWaitMs: number;
+	defaultRateLimitWaitMs: number;
+	sleep(ms: number): Promise<void>;
+}
+
+type Ending = ExchangeFailed | 'token' | 'abandoned';
+
+/**
+ * The one token exchange a run's requests share. The first request that finds no token runs it
+ * (n8n exchanges inside that request); the others wait for its end. The exchange retries on its
+ * own budget — Max Retries for faults, Rate-Limit Wait for Feishu's 429s — while they wait, so
+ * three dropped exchanges cost the waiting requests none of their own retries: they go on with
+ * the token, or all fail with the exchange's final failure.
+ *
+ * A request that runs the exchange and must stop (cancelled, or the run stopped before it sent
+ * anything) hands it on: the next waiter runs it, with the budget that is left.
+ */
+export class SharedTokenExchange {
+	private running?: { runner: object; ended: Promise<Ending>; end(ending: Ending): void };
+
+	private retriesLeft: number;
+
+	private delayMs: number;
+
+	private rateLimitWaitedMs = 0;
+
+	/** Attempts of the current exchange, over every runner. */
+	private attempts = 0;
+
+	constructor(private readonly policy: ExchangePolicy) {
+		this.retriesLeft = policy.maxRetries;
+		this.delayMs = policy.retryBaseDelayMs;
+	}
+
+	/** Called by a request that holds no token: run the exchange, or wait for the one under way. */
+	async join(runner: object): Promise<ExchangeTurn> {
+		for (;;) {
+			if (!this.running) {
+				let end!: (ending: Ending) => void;
+				const ended = new Promise<Ending>((resolve) => (end = resolve));
+				this.running = { runner, ended, end };
+			}
+			if (this.running.runner === runner) {
+				this.attempts++;
+				return { mine: true };
+			}
+			const ending = await this.running.ended;
+			if (ending === 'token') return { ready: true };
+			if (ending !== 'abandoned') return ending;
+		}
+	}
+
+	/** The runner's exchange gave a token: the waiting requests go on with it. */
+	succeeded(runner: object): void {
+		this.finish(runner, 'token');
+	}
+
+	/**
+	 * The runner's exchange attempt failed: waits as the failure asks and returns true when the
+	 * exchange may be tried again; false when its budget is spent (then `failed` ends it).
+	 */
+	async retry(runner: object, failure: TokenFailure): Promise<boolean> {
+		if (this.running?.runner !== runner) return false;
+		let wait: number;
+		if (failure.kind === 'rateLimit') {
+			wait = failure.retryAfterMs === undefined ? this.policy.defaultRateLimitWaitMs : Math.max(failure.retryAfterMs, 100);
+			if (this.rateLimitWaitedMs + wait > this.policy.maxRateLimitWaitMs) return false;
+			this.rateLimitWaitedMs += wait;
+		} else {
+			if (!failure.transient || this.retriesLeft <= 0) return false;
+			this.retriesLeft--;
+			wait = this.delayMs;
+			this.delayMs = Math.min(this.delayMs * 2, this.policy.maxRetryDelayMs);
+		}
+		await this.policy.sleep(wait);
+		return true;
+	}
+
+	/** The exchange failed for good: every waiting request fails with it, as does the runner. */
+	failed(runner: object, failure: TokenFailure): ExchangeFailed {
+		const ending: ExchangeFailed = { failed: failure, attempts: this.attempts, rateLimitWaitedMs: this.rateLimitWaitedMs };
+		this.finish(runner, ending);
+		return ending;
+	}
+
+	/** The runner leaves (any way): if its exchange is still open, the next waiter takes it on. */
+	leave(runner: object): void {
+		if (this.running?.runner !== runner) return;
+		const { end } = this.running;
+		this.running = undefined;
+		end('abandoned');
+	}
+
+	private finish(runner: object, ending: Ending): void {
+		if (this.running?.runner !== runner) return;
+		const { end } = this.running;
+		this.running = undefined;
+		// The next exchange (a token that expires later) starts with a whole budget.
+		this.retriesLeft = this.policy.maxRetries;
+		this.delayMs = this.policy.retryBaseDelayMs;
+		this.rateLimitWaitedMs = 0;
+		this.attempts = 0;
+		end(ending);
+	}
+}
