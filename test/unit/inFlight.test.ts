@@ -39,4 +39,19 @@ describe('InFlightGate', () => {
 		expect(later).toEqual([0]);
 		expect(gate.inFlight).toBe(4);
 	});
+
+	it('hands a freed place on only after the work of the answer that freed it is done, however deep', async () => {
+		const gate = new InFlightGate(() => 1);
+		await gate.enter();
+		let stopped = false;
+		const seen: boolean[] = [];
+		const next = gate.enter().then(() => seen.push(stopped));
+		gate.leave();
+		// The answer's consequences travel up through many promise steps before the run stops.
+		let chain = Promise.resolve();
+		for (let i = 0; i < 1_000; i++) chain = chain.then(() => undefined);
+		void chain.then(() => (stopped = true));
+		await next;
+		expect(seen).toEqual([true]);
+	});
 });
