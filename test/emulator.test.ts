@@ -494,6 +494,45 @@ describe('faults', () => {
 		expect(emu.applyCount(FIRST_ID)).toBe(1);
 	});
 
+	it('gatewayErrors every N: an HTML 503 page on every Nth matching request, N times in all; the others pass to the next fault', async () => {
+		const c = await authed();
+		emu.faults.gatewayErrors(2, { status: 503, every: 3 });
+		emu.faults.serverErrors(1, { status: 500 });
+		const answers: AxiosResponse<unknown>[] = [];
+		for (let i = 0; i < 8; i++) answers.push(await c.patch(PATCH_PATH(FIRST_ID), body));
+		// The periodic fault counts the request the server error answered too; the token call is not counted.
+		expect(answers.map((a) => a.status)).toEqual([500, 200, 503, 200, 200, 503, 200, 200]);
+		expect(answers[2].headers['content-type']).toMatch(/text\/html/);
+		expect(answers[2].data).toContain('<title>503 Service Temporarily Unavailable</title>');
+		expect(emu.requests.filter((r) => r.fault === 'gatewayError').map((r) => r.status)).toEqual([503, 503]);
+		expect(emu.faults.pending()).toEqual([]);
+		expect(emu.faultsInjected).toBe(3);
+		// Unchanged without options: the next request gets the 502 page.
+		emu.faults.gatewayErrors(1);
+		expect((await c.patch(PATCH_PATH(FIRST_ID), body)).status).toBe(502);
+	});
+
+	it('gatewayErrors every N and expireTokensOn from the admin JSON form: tokens expire as the Nth matching request arrives', async () => {
+		const c = await authed();
+		const set = await api.post<{ faults: { kind: string; every?: number }[] }>('/__emulator/faults', [
+			{ gatewayErrors: { n: 1, status: 503, every: 2, match: { method: 'PATCH' } } },
+			{ expireTokensOn: { n: 1, every: 3, match: { method: 'PATCH' } } },
+		]);
+		expect(set.status).toBe(200);
+		expect(set.data.faults.map((f) => [f.kind, f.every])).toEqual([['gatewayError', 2], ['expireTokens', 3]]);
+		// A read is counted by neither (match: PATCH); the 3rd PATCH meets an expired token.
+		expect((await c.get<FeishuBody>(GRADES)).data.code).toBe(0);
+		const codes: unknown[] = [];
+		for (let i = 0; i < 4; i++) {
+			const res = await c.patch<FeishuBody | string>(PATCH_PATH(FIRST_ID), body);
+			codes.push(typeof res.data === 'string' ? res.status : res.data.code);
+		}
+		expect(codes).toEqual([0, 503, 99991663, 99991663]);
+		expect(emu.faults.pending()).toEqual([]);
+		expect(emu.applyCount(FIRST_ID)).toBe(1);
+		expect((await api.post('/__emulator/faults', { gatewayErrors: { n: 1, every: 0 } })).status).toBe(400);
+	});
+
 	it('latencyMs delays every answer', async () => {
 		emu.setLatency(120);
 		const started = Date.now();

@@ -66,14 +66,28 @@ export const PAGE_NOT_FOUND: Answer = {
 	contentType: 'text/plain; charset=utf-8',
 };
 
-/** What a load balancer in front of the API sends when the backend is gone: HTML, not JSON. */
-export const BAD_GATEWAY: Answer = {
-	status: 502,
-	contentType: 'text/html',
-	body:
-		'<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n' +
-		'<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n',
+/** nginx's wording of the gateway statuses a load balancer in front of the API sends. */
+const GATEWAY_REASONS: Record<number, string> = {
+	500: 'Internal Server Error',
+	502: 'Bad Gateway',
+	503: 'Service Temporarily Unavailable',
+	504: 'Gateway Time-out',
 };
+
+/** What a load balancer in front of the API sends when the backend is gone or busy: HTML, not JSON. */
+export function gatewayPage(status = 502): Answer {
+	const title = `${status} ${GATEWAY_REASONS[status] ?? 'Error'}`;
+	return {
+		status,
+		contentType: 'text/html',
+		body:
+			`<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n` +
+			`<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+	};
+}
+
+/** The 502 page. */
+export const BAD_GATEWAY: Answer = gatewayPage(502);
 
 // Page tokens are opaque to clients; here a base64url-wrapped offset.
 export function encodePageToken(offset: number): string {

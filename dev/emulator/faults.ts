@@ -3,7 +3,11 @@ import { isRecord } from './validation';
 
 export const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 
-/** Pending faults, first in first out; each fires on the next matching requests until used up. */
+/**
+ * Pending faults, first in first out; each fires on the next matching requests until used up. A
+ * fault with `every` fires on every `every`-th matching request only: it counts each matching
+ * request, also those another fault answers, and lets the others pass to the next fault.
+ */
 export class FaultQueue implements FaultControls {
 	private queue: FaultSpec[] = [];
 
@@ -12,15 +16,20 @@ export class FaultQueue implements FaultControls {
 	private add(spec: FaultSpec): void {
 		const n = Math.floor(spec.remaining);
 		if (!(n > 0)) return;
-		this.queue.push({ ...spec, remaining: n });
+		const every = spec.every === undefined ? undefined : Math.floor(spec.every);
+		if (every !== undefined && !(every >= 1)) return;
+		const fault: FaultSpec = { ...spec, remaining: n };
+		delete fault.every;
+		if (every !== undefined) Object.assign(fault, { every, seen: 0 });
+		this.queue.push(fault);
 	}
 
 	serverErrors(n: number, opts: { status?: number; code?: number; match?: FaultMatch } = {}): void {
 		this.add({ kind: 'serverError', remaining: n, status: opts.status ?? 500, code: opts.code, match: opts.match });
 	}
 
-	gatewayErrors(n: number, opts: { match?: FaultMatch } = {}): void {
-		this.add({ kind: 'gatewayError', remaining: n, status: 502, match: opts.match });
+	gatewayErrors(n: number, opts: { status?: number; every?: number; match?: FaultMatch } = {}): void {
+		this.add({ kind: 'gatewayError', remaining: n, status: opts.status ?? 502, every: opts.every, match: opts.match });
 	}
 
 	dropConnections(n: number, opts: { afterApply?: boolean; match?: FaultMatch } = {}): void {
@@ -54,6 +63,10 @@ export class FaultQueue implements FaultControls {
 		this.onExpireTokens();
 	}
 
+	expireTokensOn(n: number, opts: { every?: number; match?: FaultMatch } = {}): void {
+		this.add({ kind: 'expireTokens', remaining: n, every: opts.every, match: opts.match });
+	}
+
 	clear(): void {
 		this.queue = [];
 	}
@@ -62,21 +75,39 @@ export class FaultQueue implements FaultControls {
 		return this.queue.map((f) => ({ ...f }));
 	}
 
-	/** The fault this request runs into, counted down; undefined when none applies. */
+	/**
+	 * The fault this request runs into, counted down; undefined when none applies. Every matching
+	 * fault with `every` counts the request; token expiries due on it fire here, on the side. The
+	 * first fault due answers it; a periodic fault whose turn an earlier one took waits for its next.
+	 */
 	take(method: string, path: string): FaultSpec | undefined {
 		if (this.queue.length === 0) return undefined;
-		const index = this.queue.findIndex((f) => applies(f.match, method, path));
-		if (index < 0) return undefined;
-		const fault = this.queue[index];
-		fault.remaining--;
-		if (fault.remaining <= 0) this.queue.splice(index, 1);
-		return { ...fault };
+		let chosen: FaultSpec | undefined;
+		let expire = false;
+		for (const fault of this.queue) {
+			if (!applies(fault.match, method, path)) continue;
+			if (fault.every !== undefined) {
+				fault.seen = (fault.seen ?? 0) + 1;
+				if (fault.seen % fault.every !== 0) continue;
+			}
+			if (fault.kind === 'expireTokens') {
+				fault.remaining--;
+				expire = true;
+			} else if (!chosen) {
+				fault.remaining--;
+				chosen = { ...fault };
+			}
+		}
+		this.queue = this.queue.filter((f) => f.remaining > 0);
+		if (expire) this.onExpireTokens();
+		return chosen;
 	}
 
 	/**
-	 * Admin form: `{serverErrors: {n, status?, code?, match?}, gatewayErrors: {n}, dropConnections: {n, afterApply?},
+	 * Admin form: `{serverErrors: {n, status?, code?, match?}, gatewayErrors: {n, status?, every?}, dropConnections: {n, afterApply?},
 	 * slowResponses: {n, delayMs, afterApply?}, rateLimitBurst: {n, resetSeconds?}, respondWith: {n, status, body, headers?},
-	 * expireAllTokens: true, clear: true}`, or an array of such objects applied in order.
+	 * expireTokensOn: {n, every?}, expireAllTokens: true, clear: true}`, each with an optional `match: {method?, path?}`,
+	 * or an array of such objects applied in order.
 	 */
 	applyJson(input: unknown): string | null {
 		const list = Array.isArray(input) ? input : [input];
@@ -93,12 +124,17 @@ export class FaultQueue implements FaultControls {
 				const n = num(raw.n);
 				if (n === undefined) return `${key}.n must be a number`;
 				const match = parseMatch(raw.match);
+				const every = num(raw.every);
+				if (raw.every !== undefined && !(every !== undefined && every >= 1)) return `${key}.every must be a number of 1 or more`;
 				switch (key) {
 					case 'serverErrors':
 						this.serverErrors(n, { status: num(raw.status), code: num(raw.code), match });
 						break;
 					case 'gatewayErrors':
-						this.gatewayErrors(n, { match });
+						this.gatewayErrors(n, { status: num(raw.status), every, match });
+						break;
+					case 'expireTokensOn':
+						this.expireTokensOn(n, { every, match });
 						break;
 					case 'dropConnections':
 						this.dropConnections(n, { afterApply: raw.afterApply === true, match });

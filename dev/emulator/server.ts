@@ -5,7 +5,7 @@ import type { AddressInfo } from 'net';
 import { handleAdmin } from './admin';
 import { handleEventsAdmin } from './events';
 import type { AdminTarget } from './admin';
-import { BAD_GATEWAY, feishuError, PAGE_NOT_FOUND, rateLimited } from './answers';
+import { feishuError, gatewayPage, PAGE_NOT_FOUND, rateLimited } from './answers';
 import type { Answer } from './answers';
 import {
 	createAssessments,
@@ -542,7 +542,11 @@ class EmulatorServer implements AdminTarget {
 				);
 				return;
 			case 'gatewayError':
-				this.answer(ctx, BAD_GATEWAY);
+				this.answer(ctx, gatewayPage(fault.status ?? 502));
+				return;
+			case 'expireTokens':
+				// Never chosen to answer (FaultQueue.take fires it on the side); handled as usual if it were.
+				this.answer(ctx, this.handle(ctx));
 				return;
 			case 'rateLimitBurst': {
 				this.counts.rateLimited++;

@@ -277,7 +277,9 @@ export type FaultKind =
 	| 'dropConnection'
 	| 'slowResponse'
 	| 'rateLimitBurst'
-	| 'respondWith';
+	| 'respondWith'
+	/** Shapes no answer: every issued token expires as the request arrives (see FaultControls.expireTokensOn). */
+	| 'expireTokens';
 
 /** Which requests a fault applies to. Default: every API request except the token endpoint. */
 export interface FaultMatch {
@@ -298,13 +300,21 @@ export interface FaultSpec {
 	resetSeconds?: number;
 	body?: unknown;
 	headers?: Record<string, string>;
+	/** Fires on every `every`-th matching request only (the others pass it by); unset: on each. */
+	every?: number;
+	/** Matching requests this fault has counted so far (with `every`). */
+	seen?: number;
 }
 
 export interface FaultControls {
 	/** Feishu-style JSON 5xx answer (default status 500, code 1160997-like internal error). */
 	serverErrors(n: number, opts?: { status?: number; code?: number; match?: FaultMatch }): void;
-	/** 502 with an HTML body, as a load balancer in front of Feishu would send. */
-	gatewayErrors(n: number, opts?: { match?: FaultMatch }): void;
+	/**
+	 * An HTML page, not JSON, as a load balancer in front of Feishu sends: 502 by default, or
+	 * `status` (503 "Service Temporarily Unavailable", 504 …). With `every`, only every `every`-th
+	 * matching request gets it (counted from now, whichever fault answers the others), n times in all.
+	 */
+	gatewayErrors(n: number, opts?: { status?: number; every?: number; match?: FaultMatch }): void;
 	/** Destroy the socket without answering; with afterApply the write is applied first. */
 	dropConnections(n: number, opts?: { afterApply?: boolean; match?: FaultMatch }): void;
 	/**
@@ -323,6 +333,12 @@ export interface FaultControls {
 	): void;
 	/** Every issued token expires now. */
 	expireAllTokens(): void;
+	/**
+	 * Every issued token expires as a matching request arrives, before it is handled (so that
+	 * request is refused with 99991663): on every `every`-th one (default 1), n times in all. It
+	 * answers no request itself: the request then meets the other faults and the API as usual.
+	 */
+	expireTokensOn(n: number, opts?: { every?: number; match?: FaultMatch }): void;
 	/** Drop every pending fault. */
 	clear(): void;
 	/** Pending faults with their remaining counts (copies). */
