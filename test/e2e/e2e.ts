@@ -17,6 +17,10 @@
  *   token expiry     three runs; the emulator expires every token between the first two
  *   bad credentials  wrong App Secret: non-zero exit, readable error, no secret in the output
  *   version 1        a workflow saved before version 2 (by assessment ID) still does what it did
+ *   fault mix        200 rows → a new node at its defaults (50 in parallel, 3 retries) under issue 19's
+ *                    mixed faults, set through the emulator's admin API (faultMix.ts): dropped token
+ *                    calls, a gateway 503 every 9th request, resets after a write, forced 429s, the
+ *                    token expiring mid-run, 25 writes/s: each row written once, no error item
  *   community pkg    `npm pack` → installed like Settings → Community nodes; the sheet example
  *                    runs with its published node type
  *   AI agent tools   the AI-agent example with its published tool types, the chat model answered
@@ -84,6 +88,7 @@ import { longConnectionScenarios } from './longConnection';
 import { PROBATION_LOOP_SCENARIO, probationLoopScenario } from './probationLoop';
 import type { Scenario, ScenarioResult } from './scenario';
 import { scenarioRunner, setupFailed } from './scenario';
+import { faultMixScenario } from './faultMix';
 import { triggerScenarios } from './trigger';
 
 // ---------------------------------------------------------------------------------------------
@@ -761,6 +766,8 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			const res = await timed(`n8n execute --id=${v1.id}`, () => n8n.execute(v1.id));
 			checkV1SheetRun(s, res, emulator, before, 'Update assessment in Feishu');
 		});
+
+		await faultMixScenario(n8n, emulator, scenario);
 	} finally {
 		box.cleanup();
 		console.log(`     (custom-extension scenarios on ${version}: ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
@@ -951,7 +958,10 @@ async function main(): Promise<void> {
 	const passed = results.filter((r) => r.passed).length;
 	const failed = results.length - passed;
 	console.log('\nSummary');
-	for (const r of results) console.log(`  ${r.passed ? 'PASS' : 'FAIL'} [${r.label}] ${r.scenario}`);
+	for (const r of results) {
+		console.log(`  ${r.passed ? 'PASS' : 'FAIL'} [${r.label}] ${r.scenario}`);
+		for (const figure of r.figures) console.log(`         ${figure.split('\n')[0]}`);
+	}
 	console.log(`  total ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	console.log(`e2e: ${passed} passed, ${failed} failed`);
 	process.exitCode = failed === 0 && passed > 0 ? 0 : 1;

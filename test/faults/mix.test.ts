@@ -1,10 +1,16 @@
 /**
  * Tokens expiring mid-run, and every fault at once: 250 rows through the node under a server
  * write limit, 5xx, gateway pages, drops, slow answers, 429 bursts, token expiry, refusals and
- * bad rows. The bookkeeping must still come out exact.
+ * bad rows. The bookkeeping must still come out exact. And the mix of issue 19 at a new node's
+ * defaults (50 in parallel, 3 retries): every row written exactly once, no error item.
  */
+import type { INodeParameters } from 'n8n-workflow';
+
 import type { Emulator } from '../../dev/emulator';
+import { TOKEN_PATH } from '../../dev/emulator';
 import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { runFeishu } from '../../dev/harness/n8nCore';
+import type { TimedRun } from '../helpers/updateRun';
 import { checkOutcome, onRequest, patchesFor, rowsFor, settle, snapshot, timedRun, updateParameters } from '../helpers/updateRun';
 import { withEmulator } from '../helpers/emulatorFixture';
 
@@ -105,6 +111,89 @@ describe('every fault at once', () => {
 		expect(emulator.rateLimited).toBeGreaterThan(0);
 		expect(emulator.tokenExchanges).toBe(3);
 		for (const id of ids) expect(new Set(patchesFor(emulator, id).map((p) => p.query.client_token)).size).toBeLessThanOrEqual(1);
+		expect(run.ms).toBeLessThan(HANG_GUARD_MS);
+	});
+});
+
+/**
+ * A new node (version 3) updating by assessment ID, every field read from the row, its options
+ * left as the editor starts them — Requests in Parallel 50, Max Retries 3, Timeout 30 s,
+ * Rate-Limit Wait 180 s — except pacing: off, so the server's own limit is what the run meets
+ * (default pacing, 100 per minute, would make 200 rows take over a minute).
+ */
+const NEW_NODE_DEFAULTS: INodeParameters = {
+	resource: 'probationAssessment',
+	operation: 'update',
+	assessmentBy: 'assessmentId',
+	assessmentId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+	assessmentStatus: '={{ $json.status }}',
+	isFinalAssessment: '={{ $json.final }}',
+	additionalFields: {
+		assessmentResult: '={{ $json.result }}',
+		assessmentScore: '={{ $json.score }}',
+		assessmentComment: '={{ $json.comment }}',
+	},
+	options: { maxRequestsPerMinute: 0 },
+};
+
+describe('the mix of issue 19 at the defaults: 50 in parallel', () => {
+	it('writes each of 200 rows exactly once with no error item: 3 dropped token calls, a 503 every 9th request, resets after a write, six 429s, the token expiring, 25 writes per second', async () => {
+		const ids = emulator.seedAssessments(200);
+		const rows = rowsFor(ids, 'defaults');
+		const before = snapshot(emulator, ids);
+
+		emulator.setWriteRateLimit({ limit: 25, windowMs: 1_000 });
+		const f = emulator.faults;
+		// First in the queue: a gateway in front of the API answers every 9th API request with its 503 page.
+		f.gatewayErrors(20, { status: 503, every: 9 });
+		// The run's first token exchange loses its connection three times: only the 4th gets a token.
+		f.dropConnections(3, { match: { path: TOKEN_PATH } });
+		// Writes that landed but whose answer was lost: each retry must be recognised by its client token.
+		const resetAfterApply = [30, 90, 150];
+		for (const i of resetAfterApply) f.dropConnections(1, { afterApply: true, ...only(ids[i]) });
+		const forced429 = [15, 45, 75, 105, 135, 165];
+		for (const i of forced429) f.rateLimitBurst(1, 1, only(ids[i]));
+		// Every token expires as the 100th PATCH arrives.
+		f.expireTokensOn(1, { every: 100, match: { method: 'PATCH' } });
+
+		const started = Date.now();
+		const result = await runFeishu(credentials, rows, NEW_NODE_DEFAULTS, { typeVersion: 3, continueOnFail: true });
+		const run: TimedRun = { ...result, ms: Date.now() - started };
+
+		// No error item (listed with their messages when there are), each row applied exactly once.
+		const errorItems = run.items.map((item, i) => [i, item.json.error]).filter(([, error]) => error !== undefined);
+		expect(errorItems).toEqual([]);
+		const outcome = checkOutcome(emulator, rows, run, before);
+		expect(outcome.applied).toHaveLength(200);
+		// Every fault fired: the mix was really met.
+		expect(f.pending()).toEqual([]);
+
+		const log = emulator.requests;
+		const tokenCalls = log.filter((r) => r.path === TOKEN_PATH);
+		// One exchange at a time: the three dropped, the one that answered, and one after the expiry.
+		expect(tokenCalls.map((r) => r.status)).toEqual([null, null, null, 200, 200]);
+		expect(emulator.tokenExchanges).toBe(2);
+		expect(credentials.savedTokens).toEqual(emulator.issuedTokens());
+		// No PATCH went out before the first token existed.
+		const firstToken = log.indexOf(tokenCalls[3]);
+		expect(log.slice(0, firstToken).filter((r) => r.method === 'PATCH')).toEqual([]);
+		// The expired token was refused, and only with the old token.
+		const refused = log.filter((r) => (r.responseBody as { code?: number } | undefined)?.code === 99991663);
+		expect(refused.length).toBeGreaterThan(0);
+		expect(refused.every((r) => r.headers.authorization === `Bearer ${emulator.issuedTokens()[0]}`)).toBe(true);
+		// A write whose answer was lost was repeated with its client token: answered from the store, not
+		// applied again (checkOutcome: one apply each). Only those rows were replayed; a reset request
+		// the server had refused (its 25 per second were used up) was not applied, and its retry applied it.
+		const resetIds = resetAfterApply.map((i) => ids[i]);
+		const replayed = log.filter((r) => r.deduplicated).map((r) => r.path.split('/').pop());
+		expect(replayed.filter((id) => !resetIds.includes(id!))).toEqual([]);
+		expect(new Set(replayed).size).toBe(replayed.length);
+		for (const id of resetIds) expect(new Set(patchesFor(emulator, id).map((p) => p.query.client_token)).size).toBe(1);
+		// The gateway pages, the forced 429s and the server's 25-per-second limit were all met.
+		expect(log.filter((r) => r.fault === 'gatewayError' && r.status === 503)).toHaveLength(20);
+		const forced = log.filter((r) => r.fault === 'rateLimitBurst');
+		expect(forced.map((r) => r.path.split('/').pop()).sort()).toEqual(forced429.map((i) => ids[i]).sort());
+		expect(emulator.rateLimited).toBeGreaterThan(forced429.length);
 		expect(run.ms).toBeLessThan(HANG_GUARD_MS);
 	});
 });
