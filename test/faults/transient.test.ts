@@ -84,7 +84,7 @@ describe("gateway errors (a load balancer's HTML page instead of Feishu JSON)", 
 			emulator.faults.gatewayErrors(3, only(ids[199]));
 		});
 		expect([...outcome.failed.keys()]).toEqual([199]);
-		expect(outcome.failed.get(199)).toMatch(/502/);
+		expect(outcome.failed.get(199)).toMatch(/Feishu could not be reached properly: a gateway between n8n and Feishu answered HTTP 502 without a Feishu JSON body; Feishu or the network may be having trouble/);
 		expect(patchesFor(emulator, ids[120]).map((p) => p.status)).toEqual([502, 502, 200]);
 		expect(patchesFor(emulator, ids[199])).toHaveLength(3);
 	});

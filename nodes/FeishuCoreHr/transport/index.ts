@@ -451,7 +451,11 @@ export class FeishuClient implements FeishuRequester {
 		return {
 			httpStatus: answer.statusCode,
 			code: -1,
-			msg: `the server answered HTTP ${answer.statusCode} without a Feishu JSON body; check the credential's Domain or Base URL`,
+			// A 5xx page is a gateway failing on the way (retried first); another status suggests a wrong address.
+			msg:
+				answer.statusCode >= 500
+					? `a gateway between n8n and Feishu answered HTTP ${answer.statusCode} without a Feishu JSON body; Feishu or the network may be having trouble, try again later`
+					: `the server answered HTTP ${answer.statusCode} without a Feishu JSON body; check the credential's Domain or Base URL`,
 			logId,
 		};
 	}
