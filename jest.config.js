@@ -8,6 +8,9 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
 	testTimeout: 60000,
+	// The tests mostly wait (on answers, back-offs, rate-limit windows) rather than compute: three
+	// files at a time halve the wall time on a 2-core machine, and keep the suite honest about load.
+	maxWorkers: 3,
 	transformIgnorePatterns: ['/node_modules/(?!(p-retry|is-network-error)/)'],
 	setupFiles: [path.join(__dirname, 'test', 'setup-env.ts')],
 	setupFilesAfterEnv: [path.join(__dirname, 'test', 'setup-after-env.ts')],
