@@ -55,10 +55,41 @@ function targetsOf(this: IExecuteFunctions, itemIndex: number): string[] {
 }
 
 /**
+ * n8n evaluates a parameter's expression on every read — in n8n 2.x in a sandbox, the largest
+ * share of the node's own time per item — and an item's parameters are read more than once:
+ * `prepare` reads them all to batch the lookups, the router to learn what the item names, the
+ * operation to build its request. Through this context each (item, parameter, options) is read
+ * once per run; an item's values are dropped when it finishes. A read that throws is not kept:
+ * the next read throws the same error where the operation reports it.
+ */
+function readingOnce(ctx: IExecuteFunctions): { ctx: IExecuteFunctions; forget(itemIndex: number): void } {
+	const read = ctx.getNodeParameter.bind(ctx) as (...args: unknown[]) => unknown;
+	const byItem = new Map<number, Map<string, unknown>>();
+	const getNodeParameter = (name: string, itemIndex: number, fallback?: unknown, options?: unknown): unknown => {
+		let values = byItem.get(itemIndex);
+		if (!values) byItem.set(itemIndex, (values = new Map()));
+		const key = JSON.stringify([name, fallback ?? null, options ?? null]);
+		if (values.has(key)) return values.get(key);
+		const value = read(name, itemIndex, fallback, options);
+		values.set(key, value);
+		return value;
+	};
+	return {
+		ctx: Object.create(ctx, { getNodeParameter: { value: getNodeParameter } }) as IExecuteFunctions,
+		forget: (itemIndex) => byItem.delete(itemIndex),
+	};
+}
+
+/**
  * The one per-item loop: resource/operation → operation, one request per item, up to "Requests in
  * Parallel" items in flight, one error policy. Output keeps the input's order and pairing.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const parameters = readingOnce(this);
+	return await runItems.call(parameters.ctx, parameters.forget);
+}
+
+async function runItems(this: IExecuteFunctions, forget: (itemIndex: number) => void): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
@@ -109,6 +140,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			results[itemIndex] = [{ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } }];
 		} finally {
 			order.finish(itemIndex);
+			forget(itemIndex);
 		}
 	};
 
@@ -121,7 +153,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const itemIndex = next++;
 			const keys = inParallel > 1 ? targetsOf.call(this, itemIndex) : [];
 			const ran = await order.run(itemIndex, keys, async () => await runItem(itemIndex).then(() => true));
-			if (ran === undefined) order.finish(itemIndex);
+			if (ran === undefined) {
+				order.finish(itemIndex);
+				forget(itemIndex);
+			}
 		}
 	};
 	await Promise.all(Array.from({ length: Math.max(1, inParallel) }, worker));
