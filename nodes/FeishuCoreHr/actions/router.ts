@@ -6,6 +6,7 @@ import { InvalidInputError } from '../helpers/parse';
 import { FeishuClient } from '../transport';
 import { Directory, LookupError } from './directory';
 import { gradesOfRun } from './grades';
+import { locatorValue } from './probationAssessment/shared';
 import { operations } from './resources';
 import { requestsInParallel, transportSettings } from './transportSettings';
 import type { RunContext } from './types';
@@ -44,8 +45,8 @@ function targetsOf(this: IExecuteFunctions, itemIndex: number): string[] {
 	for (const name of TARGET_PARAMETERS) {
 		if (!(name in parameters)) continue;
 		try {
-			const value = this.getNodeParameter(name, itemIndex, '', { extractValue: true }) as unknown;
-			const key = targetKey(value);
+			// Read as the operations read it, so the value is evaluated once (see readingOnce).
+			const key = targetKey(locatorValue(this.getNodeParameter(name, itemIndex)).value);
 			if (key !== '') targets.push(key);
 		} catch {
 			// The operation reports a bad parameter itself.

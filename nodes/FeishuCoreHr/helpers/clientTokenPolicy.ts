@@ -92,9 +92,11 @@ export function usesOwnClientToken(ctx: IExecuteFunctions): boolean {
 export function clientTokenPolicy(ctx: IExecuteFunctions): (itemIndex: number, request: TokenRequest) => string {
 	const origins = new Map<boolean, string[]>();
 	const userTokens = new Map<string, string>();
+	// Not set at all: no expression to evaluate per item.
+	const ownToken = usesOwnClientToken(ctx);
 	return (itemIndex, { method, path, body, creates = false }) => {
 		const key = requestKey(method, path, body);
-		const given = ctx.getNodeParameter('options.clientToken', itemIndex, '') as unknown;
+		const given = ownToken ? (ctx.getNodeParameter('options.clientToken', itemIndex, '') as unknown) : '';
 		const text = typeof given === 'string' || typeof given === 'number' ? String(given).trim() : '';
 		if (!text) {
 			let origin = origins.get(creates);
