@@ -20,6 +20,7 @@ import type { Emulator } from '../../dev/emulator/types';
 import type { AssessmentRecord, FaultSpec, RequestLogEntry } from '../../dev/emulator/types';
 import { CUSTOM_TYPE_PREFIX, emulatorCredential } from '../../dev/n8n/examples';
 import { buildWorkflow, manualTrigger, nodeItems, summarizeRun, type CommandResult, type N8nInstance } from '../../dev/n8n/runner';
+import { newNodeUpdateParameters } from '../helpers/updateParameters';
 import type { RunScenario, Scenario } from './scenario';
 
 export const FAULT_MIX_SCENARIO = 'fault mix (issue 19): 200 rows at a new node\'s defaults (50 in parallel) under mixed faults: each written once, no error item';
@@ -85,20 +86,7 @@ function faultMixWorkflow(rows: Row[]): object {
 				name: NODE,
 				type: `${CUSTOM_TYPE_PREFIX}feishuCoreHr`,
 				typeVersion: 3,
-				parameters: {
-					resource: 'probationAssessment',
-					operation: 'update',
-					assessmentBy: 'assessmentId',
-					assessmentId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-					assessmentStatus: '={{ $json.status }}',
-					isFinalAssessment: '={{ $json.final }}',
-					additionalFields: {
-						assessmentResult: '={{ $json.result }}',
-						assessmentScore: '={{ $json.score }}',
-						assessmentComment: '={{ $json.comment }}',
-					},
-					options: PACED ? {} : { maxRequestsPerMinute: 0 },
-				},
+				parameters: newNodeUpdateParameters(PACED ? {} : { maxRequestsPerMinute: 0 }),
 				credentials: { feishuCoreHrApi: CREDENTIAL },
 				onError: 'continueRegularOutput',
 			},

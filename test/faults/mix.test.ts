@@ -4,14 +4,13 @@
  * bad rows. The bookkeeping must still come out exact. And the mix of issue 19 at a new node's
  * defaults (50 in parallel, 3 retries): every row written exactly once, no error item.
  */
-import type { INodeParameters } from 'n8n-workflow';
 
 import type { Emulator } from '../../dev/emulator';
 import { TOKEN_PATH } from '../../dev/emulator';
 import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
 import { runFeishu } from '../../dev/harness/n8nCore';
 import type { TimedRun } from '../helpers/updateRun';
-import { checkOutcome, onRequest, patchesFor, rowsFor, settle, snapshot, timedRun, updateParameters } from '../helpers/updateRun';
+import { checkOutcome, newNodeUpdateParameters, onRequest, patchesFor, rowsFor, settle, snapshot, timedRun, updateParameters } from '../helpers/updateRun';
 import { withEmulator } from '../helpers/emulatorFixture';
 
 const HANG_GUARD_MS = 45_000;
@@ -121,20 +120,7 @@ describe('every fault at once', () => {
  * Rate-Limit Wait 180 s — except pacing: off, so the server's own limit is what the run meets
  * (default pacing, 100 per minute, would make 200 rows take over a minute).
  */
-const NEW_NODE_DEFAULTS: INodeParameters = {
-	resource: 'probationAssessment',
-	operation: 'update',
-	assessmentBy: 'assessmentId',
-	assessmentId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-	assessmentStatus: '={{ $json.status }}',
-	isFinalAssessment: '={{ $json.final }}',
-	additionalFields: {
-		assessmentResult: '={{ $json.result }}',
-		assessmentScore: '={{ $json.score }}',
-		assessmentComment: '={{ $json.comment }}',
-	},
-	options: { maxRequestsPerMinute: 0 },
-};
+const NEW_NODE_DEFAULTS = newNodeUpdateParameters({ maxRequestsPerMinute: 0 });
 
 describe('the mix of issue 19 at the defaults: 50 in parallel', () => {
 	it('writes each of 200 rows exactly once with no error item: 3 dropped token calls, a 503 every 9th request, resets after a write, six 429s, the token expiring, 25 writes per second', async () => {

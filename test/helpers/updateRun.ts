@@ -10,6 +10,8 @@ import type { MemoryCredentialsHelper, WorkflowRun } from '../../dev/harness/n8n
 import { runFeishu } from '../../dev/harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
 
+export { newNodeUpdateParameters, updateParameters } from './updateParameters';
+
 export const PATCH_PREFIX = '/open-apis/corehr/v2/probation/assessments/';
 
 /** A spreadsheet row as it reaches the node: everything may be text. */
@@ -20,24 +22,6 @@ export interface Row extends IDataObject {
 	result?: string;
 	score?: number | string;
 	comment?: string;
-}
-
-/** The Update node reading every field from the row, as a user wires a spreadsheet. */
-export function updateParameters(options: INodeParameters = {}, extra: INodeParameters = {}): INodeParameters {
-	return {
-		resource: 'probationAssessment',
-		operation: 'update',
-		assessmentId: '={{ $json.id }}',
-		assessmentStatus: '={{ $json.status }}',
-		isFinalAssessment: '={{ $json.final }}',
-		additionalFields: {
-			assessmentResult: '={{ $json.result }}',
-			assessmentScore: '={{ $json.score }}',
-			assessmentComment: '={{ $json.comment }}',
-		},
-		options,
-		...extra,
-	};
 }
 
 const STATUSES = ['completed', 'in_process', 'no_need', 'not_started'] as const;
