@@ -34,34 +34,69 @@ export function updateParameters(options: IDataObject = {}): INodeParameters {
 	};
 }
 
-/** A benchmark emulator: no rate limit and no request log unless asked. */
-export const BENCH_WORKFLOW_ID = 'benchUpdate';
+/**
+ * What a new node does with the same rows (version 3, the default): the assessment found by ID,
+ * Status and Is Final Assessment from the row, Requests in Parallel not set (so its default, 50)
+ * unless `inParallel` says otherwise.
+ */
+export function updateParametersV3(inParallel = DEFAULT_REQUESTS_IN_PARALLEL): INodeParameters {
+	return {
+		resource: 'probationAssessment',
+		operation: 'update',
+		assessmentBy: 'assessmentId',
+		assessmentId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+		assessmentStatus: '={{ $json.status }}',
+		isFinalAssessment: '={{ $json.final }}',
+		options: {
+			maxRequestsPerMinute: 0,
+			...(inParallel === DEFAULT_REQUESTS_IN_PARALLEL ? {} : { requestsInParallel: inParallel }),
+		},
+	};
+}
 
-/** Into a real n8n: a credential for the emulator and Start → Rows (raw JSON) → Split Out → Feishu CoreHR. */
-export async function importBenchWorkflow(instance: N8nInstance, emulator: Emulator, ids: string[]): Promise<void> {
+/** The workflow section 2 and the profiler run in a real n8n: Update, node version 1 (updateParameters). */
+export const BENCH_WORKFLOW_ID = 'benchUpdate';
+/** The same rows through a new node's defaults (updateParametersV3), when asked for. */
+export const BENCH_WORKFLOW_V3_ID = 'benchUpdateV3';
+
+export interface BenchWorkflowOptions {
+	/** Requests in Parallel (default: DEFAULT_REQUESTS_IN_PARALLEL, the default from version 3). */
+	inParallel?: number;
+	/** Also import BENCH_WORKFLOW_V3_ID, writing these IDs. */
+	v3Ids?: string[];
+}
+
+/** Start → Rows (Set, raw JSON) → Split Out → Feishu CoreHR, with the node's parameters given. */
+function benchWorkflow(id: string, ids: string[], typeVersion: number, parameters: INodeParameters, credential: { id: string; name: string }) {
+	return buildWorkflow({
+		id,
+		nodes: [
+			manualTrigger(),
+			{ name: 'Rows', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows: rows(ids) }), options: {} } },
+			{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'rows', options: {} } },
+			{ name: NODE_NAME, type: 'CUSTOM.feishuCoreHr', typeVersion, parameters, credentials: { feishuCoreHrApi: credential } },
+		],
+	});
+}
+
+/**
+ * Into a real n8n: a credential for the emulator and Start → Rows (raw JSON) → Split Out → Feishu
+ * CoreHR (version 1, pacing off, Requests in Parallel as given); with `v3Ids` also the same for
+ * a new node (version 3).
+ */
+export async function importBenchWorkflow(instance: N8nInstance, emulator: Emulator, ids: string[], options: BenchWorkflowOptions = {}): Promise<void> {
 	const credential = { id: 'benchCred1', name: 'Feishu (bench)' };
+	const inParallel = options.inParallel ?? DEFAULT_REQUESTS_IN_PARALLEL;
 	await instance.importCredentials([
 		{ ...credential, type: 'feishuCoreHrApi', data: { domain: 'custom', baseUrl: emulator.url, ...emulator.defaultApp } },
 	]);
 	await instance.importWorkflows([
-		buildWorkflow({
-			id: BENCH_WORKFLOW_ID,
-			nodes: [
-				manualTrigger(),
-				{ name: 'Rows', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows: rows(ids) }), options: {} } },
-				{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'rows', options: {} } },
-				{
-					name: NODE_NAME,
-					type: 'CUSTOM.feishuCoreHr',
-					typeVersion: 1,
-					parameters: updateParameters({ maxRequestsPerMinute: 0 }),
-					credentials: { feishuCoreHrApi: credential },
-				},
-			],
-		}),
+		benchWorkflow(BENCH_WORKFLOW_ID, ids, 1, updateParameters({ maxRequestsPerMinute: 0, requestsInParallel: inParallel }), credential),
+		...(options.v3Ids ? [benchWorkflow(BENCH_WORKFLOW_V3_ID, options.v3Ids, 3, updateParametersV3(inParallel), credential)] : []),
 	]);
 }
 
+/** A benchmark emulator: no rate limit and no request log unless asked. */
 export async function benchEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
 	return await startEmulator({ seed: 0, writeRateLimit: null, logRequests: false, ...options });
 }
