@@ -135,14 +135,14 @@ export class WriteOrder {
 				if (target === undefined || index === undefined) return await transport.request<T>(request);
 				await this.turn(index);
 				return await this.byWire.after([target], async () => {
-					try {
-						return await transport.request<T>({ ...request, stop: this.signal(index) });
-					} catch (error) {
-						// Under Stop a failed write fails its item: stop now, before the next write to
-						// this target (or any request woken by this answer) may go.
+					const answer = transport.request<T>({ ...request, stop: this.signal(index) });
+					// Under Stop a failed write fails its item: stop now, before the next write to this
+					// target (or any request woken by this answer) may go. Registered first, so it runs
+					// before anything that awaits the answer.
+					void answer.catch((error: unknown) => {
 						if (!(error instanceof NotStarted)) this.failed(index);
-						throw error;
-					}
+					});
+					return await answer;
 				});
 			},
 		};
