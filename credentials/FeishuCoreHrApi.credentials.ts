@@ -9,9 +9,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import type { TenantTokenAnswer } from '../nodes/FeishuCoreHr/transport/endpoints';
-import { TENANT_EXCHANGE, tenantTokenRequestBody } from '../nodes/FeishuCoreHr/transport/endpoints';
-import { RATE_LIMIT_CODE } from '../nodes/FeishuCoreHr/transport/errors';
+import type { TenantTokenAnswer } from '../nodes/shared/transport/endpoints';
+import { TENANT_EXCHANGE, tenantTokenRequestBody } from '../nodes/shared/transport/endpoints';
+import { RATE_LIMIT_CODE } from '../nodes/shared/transport/errors';
 
 /** Base URL of each public Open Platform; an app made on one does not work on the other. */
 export const FEISHU_DOMAINS = {

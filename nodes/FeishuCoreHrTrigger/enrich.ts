@@ -6,8 +6,8 @@ import { assessmentsWithheldMessage } from '../FeishuCoreHr/actions/probation/as
 import { OUTPUT_RENAMES } from '../FeishuCoreHr/actions/probationAssessment/fields';
 import { COREHR_ID_TYPE } from '../FeishuCoreHr/helpers/employee';
 import { toOutput } from '../FeishuCoreHr/helpers/output';
-import { DEFAULT_SETTINGS, FeishuClient } from '../FeishuCoreHr/transport';
-import type { FeishuContext, TransportSettings } from '../FeishuCoreHr/transport';
+import { DEFAULT_SETTINGS, FeishuClient } from '../shared/transport';
+import type { FeishuContext, TransportSettings } from '../shared/transport';
 import type { ProbationEvent } from './events/probationEvent';
 
 /**

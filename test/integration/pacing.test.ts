@@ -3,10 +3,10 @@
  * both: the node's waits move it, and the emulator's rate limiter and request log read it. So
  * minutes of pacing are checked by counting, in well under a second of real time.
  */
-import type { Clock } from '../../nodes/FeishuCoreHr/transport/pacer';
+import type { Clock } from '../../nodes/shared/transport/pacer';
 import { transportSettings } from '../../nodes/FeishuCoreHr/actions/transportSettings';
-import { FEISHU_LIMITS, FeishuClient } from '../../nodes/FeishuCoreHr/transport';
-import { GRADE_FIELD, customFields } from '../../nodes/FeishuCoreHr/transport/endpoints';
+import { FEISHU_LIMITS, FeishuClient } from '../../nodes/shared/transport';
+import { GRADE_FIELD, customFields } from '../../nodes/shared/transport/endpoints';
 import type { Emulator } from '../../dev/emulator';
 import { startEmulator } from '../../dev/emulator';
 import { CREDENTIAL_ID, MemoryCredentialsHelper, executeContext } from '../../dev/harness/n8nCore';

@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
-import { describeAttempts, requestFailure } from '../../nodes/FeishuCoreHr/transport';
+import { describeAttempts, requestFailure } from '../../nodes/shared/transport';
 
 const node = { id: 'n', name: 'Feishu CoreHR', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
 

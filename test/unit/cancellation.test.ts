@@ -1,4 +1,4 @@
-import { CancelledError, cancellableClock } from '../../nodes/FeishuCoreHr/transport';
+import { CancelledError, cancellableClock } from '../../nodes/shared/transport';
 
 describe('waits end when the user cancels the execution', () => {
 	it('does not start a rate-limit or pacing wait in a cancelled execution', async () => {

@@ -6,7 +6,7 @@ import {
 	readEnvelope,
 	redact,
 	violations,
-} from '../../nodes/FeishuCoreHr/transport/errors';
+} from '../../nodes/shared/transport/errors';
 
 describe("reading Feishu's answer", () => {
 	it('reads a success envelope with its data', () => {

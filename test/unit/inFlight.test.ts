@@ -1,5 +1,5 @@
 /** The transport's bound on requests on their way, which drops to a few once Feishu answers 429. */
-import { InFlightGate } from '../../nodes/FeishuCoreHr/transport/inFlight';
+import { InFlightGate } from '../../nodes/shared/transport/inFlight';
 
 /** Lets pending promise callbacks run. */
 const settle = async () => await new Promise((resolve) => setTimeout(resolve, 10));

@@ -1,6 +1,6 @@
-import { FEISHU_LIMITS } from '../../nodes/FeishuCoreHr/transport/limits';
-import type { Clock, Pacer } from '../../nodes/FeishuCoreHr/transport/pacer';
-import { SlidingWindowPacer, pacersFor } from '../../nodes/FeishuCoreHr/transport/pacer';
+import { FEISHU_LIMITS } from '../../nodes/shared/transport/limits';
+import type { Clock, Pacer } from '../../nodes/shared/transport/pacer';
+import { SlidingWindowPacer, pacersFor } from '../../nodes/shared/transport/pacer';
 
 /** Time that only moves when someone sleeps: minutes of pacing run in microseconds. */
 class FakeClock implements Clock {

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { FeishuCoreHr } from '../../nodes/FeishuCoreHr/FeishuCoreHr.node';
 import { requestOptionProperties } from '../../nodes/FeishuCoreHr/actions/requestOptions';
 import { requestsInParallel, transportSettings } from '../../nodes/FeishuCoreHr/actions/transportSettings';
-import { DEFAULT_SETTINGS, FEISHU_LIMITS } from '../../nodes/FeishuCoreHr/transport';
+import { DEFAULT_SETTINGS, FEISHU_LIMITS } from '../../nodes/shared/transport';
 
 const shownDefault = (name: string): unknown => requestOptionProperties('write').find((p) => p.name === name)?.default;
 

@@ -1,7 +1,7 @@
 /** The run's one token exchange: its own retry budget, the waiters' share of its end, and hand-over. */
 import type { TokenFailure } from '../../credentials/FeishuCoreHrApi.credentials';
-import type { ExchangePolicy } from '../../nodes/FeishuCoreHr/transport/tokenExchange';
-import { SharedTokenExchange } from '../../nodes/FeishuCoreHr/transport/tokenExchange';
+import type { ExchangePolicy } from '../../nodes/shared/transport/tokenExchange';
+import { SharedTokenExchange } from '../../nodes/shared/transport/tokenExchange';
 
 const dropped: TokenFailure = { kind: 'network', transient: true, message: 'Could not get a tenant access token: the connection was reset' };
 const limited: TokenFailure = { kind: 'rateLimit', transient: true, message: 'Could not get a tenant access token: rate limited', retryAfterMs: 2_000 };

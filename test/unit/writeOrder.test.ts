@@ -2,7 +2,7 @@
  * WriteOrder, the one owner of the order of a run's writes and of On Error → Stop, against a
  * transport whose answers the test hands out one by one: what may go, and when, by item.
  */
-import type { FeishuRequest, FeishuRequester, FeishuResponse } from '../../nodes/FeishuCoreHr/transport';
+import type { FeishuRequest, FeishuRequester, FeishuResponse } from '../../nodes/shared/transport';
 import { NotStarted, targetKey, WriteOrder } from '../../nodes/FeishuCoreHr/actions/writeOrder';
 
 /** Lets every pending promise callback run. */

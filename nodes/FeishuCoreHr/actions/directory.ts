@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FeishuRequester } from '../transport';
-import type { EmployeeItem, EmployeeSearchData, ProbationItem } from '../transport/endpoints';
-import { EMPLOYEE_FIELDS, SEARCH_PAGE_SIZE, employees, probation } from '../transport/endpoints';
+import type { FeishuRequester } from '../../shared/transport';
+import type { EmployeeItem, EmployeeSearchData, ProbationItem } from '../../shared/transport/endpoints';
+import { EMPLOYEE_FIELDS, SEARCH_PAGE_SIZE, employees, probation } from '../../shared/transport/endpoints';
 import { searchPages } from './paging';
 
 /** How a row names an employee. */

@@ -7,10 +7,10 @@ import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import type { Choice } from '../helpers/choices';
 import { InvalidInputError, describeChoices, parseText } from '../helpers/parse';
-import type { FeishuRequester } from '../transport';
-import { DEFAULT_SETTINGS, FeishuClient } from '../transport';
-import type { EnumFieldOption } from '../transport/endpoints';
-import { GRADE_FIELD, customFields, send } from '../transport/endpoints';
+import type { FeishuRequester } from '../../shared/transport';
+import { DEFAULT_SETTINGS, FeishuClient } from '../../shared/transport';
+import type { EnumFieldOption } from '../../shared/transport/endpoints';
+import { GRADE_FIELD, customFields, send } from '../../shared/transport/endpoints';
 
 export const GRADE_LABEL = 'Assessment Grade';
 

@@ -2,9 +2,9 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { InvalidInputError, parseBoolean, parseNumber } from '../helpers/parse';
 
-import type { FeishuRequester } from '../transport';
-import type { Endpoint, Page, PageParams } from '../transport/endpoints';
-import { SEARCH_PAGE_SIZE, send } from '../transport/endpoints';
+import type { FeishuRequester } from '../../shared/transport';
+import type { Endpoint, Page, PageParams } from '../../shared/transport/endpoints';
+import { SEARCH_PAGE_SIZE, send } from '../../shared/transport/endpoints';
 
 /** Every search operation's Return All / Limit pair. */
 export const returnAllProperties: INodeProperties[] = [

@@ -5,8 +5,8 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { RequestKind } from '../transport';
-import { FEISHU_LIMITS, IN_FLIGHT_AFTER_RATE_LIMIT } from '../transport';
+import type { RequestKind } from '../../shared/transport';
+import { FEISHU_LIMITS, IN_FLIGHT_AFTER_RATE_LIMIT } from '../../shared/transport';
 
 /**
  * "Max Requests per Minute" as the operation's own requests need it: a write operation's

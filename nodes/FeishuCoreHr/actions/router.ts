@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { clientTokenPolicy, usesOwnClientToken } from '../helpers/clientTokenPolicy';
 import { InvalidInputError } from '../helpers/parse';
-import { FeishuClient } from '../transport';
+import { FeishuClient } from '../../shared/transport';
 import { Directory, LookupError } from './directory';
 import { gradesOfRun } from './grades';
 import { locatorValue } from './probationAssessment/shared';

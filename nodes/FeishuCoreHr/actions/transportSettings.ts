@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { TransportSettings } from '../transport';
-import { DEFAULT_SETTINGS } from '../transport';
+import type { TransportSettings } from '../../shared/transport';
+import { DEFAULT_SETTINGS } from '../../shared/transport';
 import { DEFAULT_REQUESTS_IN_PARALLEL, MAX_REQUESTS_IN_PARALLEL } from './requestOptions';
 
 function nonNegative(value: unknown, fallback: number): number;

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { GradeOption } from './grades';
-import type { FeishuRequester } from '../transport';
+import type { FeishuRequester } from '../../shared/transport';
 import type { Directory } from './directory';
 import type { TokenRequest } from '../helpers/clientTokenPolicy';
 

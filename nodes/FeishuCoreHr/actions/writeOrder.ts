@@ -1,5 +1,5 @@
-import type { FeishuRequest, FeishuRequester, FeishuResponse, StopSignal } from '../transport';
-import { writeTarget } from '../transport';
+import type { FeishuRequest, FeishuRequester, FeishuResponse, StopSignal } from '../../shared/transport';
+import { writeTarget } from '../../shared/transport';
 import { toHalfWidth } from '../helpers/parse';
 
 /** An item that never started, or never sent, because the run had already stopped at an earlier one. */

@@ -5,9 +5,9 @@ import { assessmentsWithheld, assessmentsWithheldMessage } from '../actions/prob
 import type { EmployeeFound } from '../actions/directory';
 import { Directory, toEmployeeFound } from '../actions/directory';
 import { COREHR_ID_TYPE } from '../helpers/employee';
-import { DEFAULT_SETTINGS, FeishuClient } from '../transport';
-import type { EmployeeSearchData } from '../transport/endpoints';
-import { EMPLOYEE_FIELDS, SEARCH_PAGE_SIZE, employees, send } from '../transport/endpoints';
+import { DEFAULT_SETTINGS, FeishuClient } from '../../shared/transport';
+import type { EmployeeSearchData } from '../../shared/transport/endpoints';
+import { EMPLOYEE_FIELDS, SEARCH_PAGE_SIZE, employees, send } from '../../shared/transport/endpoints';
 
 function clientFor(ctx: ILoadOptionsFunctions): FeishuClient {
 	return new FeishuClient(ctx, { ...DEFAULT_SETTINGS, maxRequestsPerMinute: 0 });

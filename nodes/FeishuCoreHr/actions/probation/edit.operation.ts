@@ -3,8 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { toOptions } from '../../helpers/choices';
 import { InvalidInputError, isBlank, parseNumber } from '../../helpers/parse';
-import type { ProbationEditData } from '../../transport/endpoints';
-import { probation, send } from '../../transport/endpoints';
+import type { ProbationEditData } from '../../../shared/transport/endpoints';
+import { probation, send } from '../../../shared/transport/endpoints';
 import { employeeLocatorProperty, employeeRefOf, employmentOf, prefetchEmployees } from '../probationAssessment/employeeTarget';
 import { writeResult } from '../probationAssessment/shared';
 import { optionsProperty } from '../requestOptions';

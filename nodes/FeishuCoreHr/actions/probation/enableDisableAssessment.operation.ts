@@ -3,10 +3,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { toOptions } from '../../helpers/choices';
 import { InvalidInputError, isBlank, parseHttpUrl } from '../../helpers/parse';
-import type { RequestFailure } from '../../transport';
-import { requestFailure } from '../../transport';
-import type { AssessmentFeatureData } from '../../transport/endpoints';
-import { probation, send } from '../../transport/endpoints';
+import type { RequestFailure } from '../../../shared/transport';
+import { requestFailure } from '../../../shared/transport';
+import type { AssessmentFeatureData } from '../../../shared/transport/endpoints';
+import { probation, send } from '../../../shared/transport/endpoints';
 import { writeResult } from '../probationAssessment/shared';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';

@@ -10,8 +10,8 @@ import { OUTPUT_RENAMES } from '../probationAssessment/fields';
 import { resultLimit, returnAllProperties, searchPages } from '../paging';
 import { readOptionsProperty } from '../requestOptions';
 import { FROM_VERSION_3, UP_TO_VERSION_2 } from '../versions';
-import type { ProbationSearchData, ProbationSearchDateRange } from '../../transport/endpoints';
-import { probation } from '../../transport/endpoints';
+import type { ProbationSearchData, ProbationSearchDateRange } from '../../../shared/transport/endpoints';
+import { probation } from '../../../shared/transport/endpoints';
 import type { Operation, RunContext } from '../types';
 import { assessmentsWithheld, assessmentsWithheldMessage } from './assessmentScope';
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { probation, send } from '../../transport/endpoints';
+import { probation, send } from '../../../shared/transport/endpoints';
 import { employeeLocatorProperty, employeeRefOf, employmentOf, prefetchEmployees } from '../probationAssessment/employeeTarget';
 import { clientTokenOption, writeResult } from '../probationAssessment/shared';
 import { optionsProperty } from '../requestOptions';

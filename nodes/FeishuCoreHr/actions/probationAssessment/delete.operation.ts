@@ -2,12 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from
 import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import { parseId } from '../../helpers/parse';
-import type { RequestFailure } from '../../transport';
-import { describeAttempts, requestFailure } from '../../transport';
+import type { RequestFailure } from '../../../shared/transport';
+import { describeAttempts, requestFailure } from '../../../shared/transport';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
 import { ONLY_VERSION_1, FROM_VERSION_2 } from '../versions';
-import { probationAssessment, send } from '../../transport/endpoints';
+import { probationAssessment, send } from '../../../shared/transport/endpoints';
 import { ASSESSMENT_ID_LABEL, assessmentIdProperty, assessmentLocatorProperty, locatorValue, writeResult } from './shared';
 
 const NOT_FOUND = 1162010;

@@ -14,7 +14,7 @@ import {
 } from '../../helpers/parse';
 import type { GradeOption } from '../grades';
 import { GRADE_LABEL, resolveGrade } from '../grades';
-import type { AssessmentData } from '../../transport/endpoints';
+import type { AssessmentData } from '../../../shared/transport/endpoints';
 
 /**
  * One assessment's fields, shared by Update and Create: the editor's parameters, the labels

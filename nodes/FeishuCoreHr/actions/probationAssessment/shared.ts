@@ -1,8 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { FeishuResponse } from '../../transport';
-import type { AssessmentData } from '../../transport/endpoints';
-import { probationAssessment, send } from '../../transport/endpoints';
+import type { FeishuResponse } from '../../../shared/transport';
+import type { AssessmentData } from '../../../shared/transport/endpoints';
+import { probationAssessment, send } from '../../../shared/transport/endpoints';
 import type { RunContext } from '../types';
 
 export const ASSESSMENT_ID_LABEL = 'Assessment ID';

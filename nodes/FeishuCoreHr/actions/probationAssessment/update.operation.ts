@@ -24,7 +24,7 @@ import {
 	statusToolProperty,
 	toWireAssessment,
 } from './fields';
-import { probationAssessment, send } from '../../transport/endpoints';
+import { probationAssessment, send } from '../../../shared/transport/endpoints';
 import { ASSESSMENT_ID_LABEL, assessmentIdProperty, assessmentLocatorProperty, createAssessments, locatorValue, clientTokenOption, writeResult } from './shared';
 import type { WhichAssessment } from './target';
 import { WHICH_ASSESSMENT_OPTIONS, describeEmployee, findAssessment, pickAssessment, pickProbation } from './target';
