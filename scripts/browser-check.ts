@@ -35,7 +35,7 @@ import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import puppeteer from 'puppeteer-core';
 
 import { tokenOwner } from '../credentials/FeishuCoreHrApi.credentials';
-import { TENANT_EXCHANGE } from '../nodes/shared/transport/endpoints';
+import { TENANT_EXCHANGE } from '../nodes/shared/feishu/token';
 import { OWNER, ensureOwner, loginOwner } from '../dev/n8n/owner';
 import { startEmulator } from '../dev/emulator';
 import type { Emulator } from '../dev/emulator/types';

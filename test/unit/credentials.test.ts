@@ -2,13 +2,11 @@ import {
 	FEISHU_DOMAINS,
 	FeishuCoreHrApi,
 	appCredentials,
-	describeTokenError,
 	feishuBaseUrl,
 	holdsTokenForCurrentApp,
-	readTokenAnswer,
-	readTokenRequestError,
 	tokenOwner,
 } from '../../credentials/FeishuCoreHrApi.credentials';
+import { describeTokenError, readTokenAnswer, readTokenRequestError } from '../../nodes/shared/feishu/token';
 
 describe('the credential', () => {
 	it('maps the domain choice to the base URL, and a custom URL without its trailing slash', () => {
@@ -135,5 +133,9 @@ describe("the token endpoint's answers, in words", () => {
 		const timeout = readTokenRequestError(url, Object.assign(new Error('timeout of 500ms exceeded'), { code: 'ECONNABORTED' }), 500);
 		expect(timeout).toMatchObject({ kind: 'timeout', transient: true, message: expect.stringMatching(/within 0\.5 s/) });
 		expect(readTokenRequestError(url, Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }), 30_000)).toMatchObject({ kind: 'baseUrl', transient: false });
+		// The socket's code under n8n's wrapper counts the same.
+		const wrapped = Object.assign(new Error('request failed'), { cause: Object.assign(new Error('connect'), { code: 'EHOSTUNREACH' }) });
+		expect(readTokenRequestError(url, wrapped, 30_000)).toMatchObject({ kind: 'network', transient: true, message: expect.stringMatching(/the host is unreachable/) });
+		expect(readTokenRequestError(url, new Error('something else'), 30_000)).toMatchObject({ kind: 'network', transient: false });
 	});
 });

@@ -1,12 +1,6 @@
-import {
-	RATE_LIMIT_CODE,
-	TOKEN_ERROR_CODES,
-	describeFailure,
-	hintFor,
-	readEnvelope,
-	redact,
-	violations,
-} from '../../nodes/shared/transport/errors';
+import { headerValue, rateLimitResetMs, readEnvelope } from '../../nodes/shared/feishu/envelope';
+import { RATE_LIMIT_CODE, TOKEN_ERROR_CODES, describeFailure, hintFor, redact, violations } from '../../nodes/shared/feishu/errors';
+import { causeChain, networkFault, transientFault } from '../../nodes/shared/feishu/faults';
 
 describe("reading Feishu's answer", () => {
 	it('reads a success envelope with its data', () => {
@@ -148,5 +142,64 @@ describe('redaction', () => {
 		const text = 'Could not get a tenant access token (Feishu code 10014: app secret invalid). Check the App Secret.';
 		expect(redact(text)).toBe(text);
 		expect(redact('at-most 100 requests, cli_a1b2c3d4e5f6a7b8')).toBe('at-most 100 requests, cli_a1b2c3d4e5f6a7b8');
+	});
+});
+
+describe("Feishu's headers", () => {
+	it('finds a header whatever its case, and takes the first of a repeated one', () => {
+		expect(headerValue({ 'X-Tt-Logid': 'LOG1' }, 'x-tt-logid')).toBe('LOG1');
+		expect(headerValue({ 'x-tt-logid': ['LOG2', 'LOG3'] }, 'X-TT-LOGID')).toBe('LOG2');
+		expect(headerValue({ 'x-tt-logid': null }, 'x-tt-logid')).toBeUndefined();
+		expect(headerValue(undefined, 'x-tt-logid')).toBeUndefined();
+	});
+
+	it('reads the wait of x-ogw-ratelimit-reset in ms, and nothing from a missing or odd value', () => {
+		expect(rateLimitResetMs({ 'x-ogw-ratelimit-reset': '2' })).toBe(2000);
+		expect(rateLimitResetMs({ 'X-Ogw-Ratelimit-Reset': '0' })).toBe(0);
+		expect(rateLimitResetMs({ 'x-ogw-ratelimit-reset': 'soon' })).toBeUndefined();
+		expect(rateLimitResetMs({ 'x-ogw-ratelimit-reset': '-1' })).toBeUndefined();
+		expect(rateLimitResetMs({})).toBeUndefined();
+	});
+});
+
+describe('network faults', () => {
+	const failed = (code: string) => Object.assign(new Error('request failed'), { code });
+
+	it('retries every socket fault of the one list, and tells timeouts and never-sent faults apart', () => {
+		const transient = ['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT'];
+		for (const code of transient) expect(transientFault(failed(code))).toMatchObject({ code });
+		expect(transient.filter((code) => networkFault(failed(code))?.timeout)).toEqual(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+		expect(transient.filter((code) => networkFault(failed(code))?.neverSent)).toEqual(['ECONNREFUSED', 'EAI_AGAIN']);
+	});
+
+	it('knows an unknown host name but does not retry it, and knows nothing of other errors', () => {
+		expect(networkFault(failed('ENOTFOUND'))).toMatchObject({ code: 'ENOTFOUND', permanent: true });
+		expect(transientFault(failed('ENOTFOUND'))).toBeUndefined();
+		// The user stopping the execution is not a fault to retry.
+		expect(networkFault(failed('ECANCELED'))).toBeUndefined();
+		expect(networkFault(new Error('Unexpected token < in JSON'))).toBeUndefined();
+		expect(networkFault(undefined)).toBeUndefined();
+	});
+
+	it("finds the socket's code down the cause chain, or in n8n's httpCode, and survives a cause loop", () => {
+		const wrapped = Object.assign(new Error('outer'), { cause: Object.assign(new Error('middle'), { cause: failed('EPIPE') }) });
+		expect(networkFault(wrapped)?.code).toBe('EPIPE');
+		expect(networkFault(Object.assign(new Error('The connection was aborted'), { httpCode: 'ECONNABORTED' }))?.code).toBe('ECONNABORTED');
+		const loop: { message: string; cause?: unknown } = { message: 'loop' };
+		loop.cause = { message: 'back', cause: loop };
+		expect(networkFault(loop)).toBeUndefined();
+		expect([...causeChain(loop)]).toHaveLength(2);
+	});
+
+	it('reads a code-less timeout as a timeout and a socket hang-up as a dropped connection', () => {
+		expect(networkFault(new Error('timeout of 500ms exceeded'))).toMatchObject({ code: 'ETIMEDOUT', timeout: true });
+		expect(networkFault(new Error('socket hang up'))).toMatchObject({ code: 'ECONNRESET', label: 'connection reset' });
+	});
+
+	it('words every fault without its code: n8n swaps a message naming one for its own sentence', () => {
+		for (const code of ['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ETIMEDOUT', 'ENOTFOUND']) {
+			const fault = networkFault(failed(code));
+			expect(`${fault?.label} ${fault?.clause}`).not.toMatch(/\bE[A-Z_]{3,}\b/);
+		}
 	});
 });

@@ -1,4 +1,4 @@
-import { FEISHU_LIMITS } from '../../nodes/shared/transport/limits';
+import { FEISHU_LIMITS } from '../../nodes/shared/feishu/limits';
 import type { Clock, Pacer } from '../../nodes/shared/transport/pacer';
 import { SlidingWindowPacer, pacersFor } from '../../nodes/shared/transport/pacer';
 

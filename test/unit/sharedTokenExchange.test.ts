@@ -1,5 +1,5 @@
 /** The run's one token exchange: its own retry budget, the waiters' share of its end, and hand-over. */
-import type { TokenFailure } from '../../credentials/FeishuCoreHrApi.credentials';
+import type { TokenFailure } from '../../nodes/shared/feishu/token';
 import type { ExchangePolicy } from '../../nodes/shared/transport/tokenExchange';
 import { SharedTokenExchange } from '../../nodes/shared/transport/tokenExchange';
 

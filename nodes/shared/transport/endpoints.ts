@@ -1,14 +1,15 @@
 /**
- * Every Feishu call the node and its credential make, typed once: method, path, and the
+ * Every Feishu call the nodes make, typed once: method, path, and the
  * `{ path, params, data }` of a call as Feishu's official SDK (larksuite/node-sdk) shapes it —
  * `path` fills the path's `:segments`, `params` is the query, `data` the JSON body — with the
- * `data` of the answer. Every path and wire name is written here and nowhere else; operations
- * build their requests through these endpoints and `send` them through the transport.
+ * `data` of the answer. Every API path and wire name is written here and nowhere else (the
+ * credential's token exchange is in ../feishu/token.ts); operations build their requests through
+ * these endpoints and `send` them through the transport.
  */
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { FeishuRequest, FeishuRequester, FeishuResponse } from './index';
-import type { RequestKind } from './limits';
+import type { RequestKind } from '../feishu/limits';
 
 /** What one call may carry, as the SDK names it. */
 export interface CallPayload {
@@ -55,6 +56,12 @@ export async function send<R, B>(client: FeishuRequester, call: FeishuCall<R, B>
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
 
+/** Feishu's names for the kinds of ID a call may read or return people by (`user_id_type`). */
+export const USER_ID_TYPES = { openId: 'open_id', unionId: 'union_id', userId: 'user_id', coreHr: 'people_corehr_id' } as const;
+
+/** The same for departments (`department_id_type`). */
+export const DEPARTMENT_ID_TYPES = { openDepartmentId: 'open_department_id', departmentId: 'department_id', coreHr: 'people_corehr_department_id' } as const;
+
 /** How the IDs of people in a call are given (Open ID, Union ID, user ID or CoreHR people_corehr_id). */
 export interface UserIdTypeParams extends IDataObject {
 	user_id_type?: string;
@@ -84,40 +91,18 @@ export const SEARCH_PAGE_SIZE = 100;
 export type WireEnum = string | { enum_name?: string; display?: IDataObject[] };
 
 // ---------------------------------------------------------------------------------------------
-// Authentication (sent by the credential, outside the transport)
-
-export interface TenantTokenRequestBody extends IDataObject {
-	app_id: string;
-	app_secret: string;
-}
-
-/** The exchange's answer is not wrapped in `data`: its fields sit beside code and msg. */
-export interface TenantTokenAnswer {
-	code?: number;
-	msg?: string;
-	tenant_access_token?: string;
-	/** Seconds the token stays valid. */
-	expire?: number;
-}
-
-/** App ID and secret → tenant access token (auth/v3 tenant_access_token/internal). */
-export const TENANT_EXCHANGE = {
-	method: 'POST',
-	path: '/open-apis/auth/v3/tenant_access_token/internal',
-} as const satisfies { method: IHttpRequestMethods; path: string };
-
-export function tenantTokenRequestBody(appId: string, appSecret: string): TenantTokenRequestBody {
-	return { app_id: appId, app_secret: appSecret };
-}
-
-// ---------------------------------------------------------------------------------------------
 // Probation assessments (corehr/v2 probation.assessment)
+
+/**
+ * An assessment's final flag, with three "s": Feishu's API, docs and SDKs all spell the key this
+ * way, and Feishu ignores the two-s key. Outputs read it back as isFinalAssessment.
+ */
+export const FINAL_FLAG_WIRE = 'is_final_asssessment';
 
 /** One assessment as create and patch take it; only fields the user gave are sent. */
 export interface AssessmentData extends IDataObject {
 	assessment_status: string;
-	/** Three "s": Feishu's API, docs and SDKs all spell the key this way; the two-s key is ignored. */
-	is_final_asssessment: boolean;
+	[FINAL_FLAG_WIRE]: boolean;
 	assessment_result?: string;
 	assessment_score?: number;
 	/** A grade option's API name (see `customFields.getByParam`). */
@@ -154,7 +139,7 @@ export const probationAssessment = {
 /** One assessment of a probation in a search answer. */
 export interface ProbationAssessmentItem extends IDataObject {
 	assessment_id?: string;
-	is_final_asssessment?: boolean;
+	[FINAL_FLAG_WIRE]?: boolean;
 	assessment_status?: WireEnum;
 }
 

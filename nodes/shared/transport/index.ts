@@ -1,33 +1,25 @@
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
-	ITriggerFunctions,
-	IWebhookFunctions,
-	JsonObject,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import type { TokenFailure } from '../../../credentials/FeishuCoreHrApi.credentials';
 import { FEISHU_CREDENTIAL_NAME, feishuBaseUrl, holdsTokenForCurrentApp, tokenOwner } from '../../../credentials/FeishuCoreHrApi.credentials';
-import type { FeishuFailure } from './errors';
-import { RATE_LIMIT_CODE, TOKEN_ERROR_CODES, describeFailure, readEnvelope, redact, violations } from './errors';
-import type { RequestKind } from './limits';
+import type { FeishuFailure } from '../feishu/envelope';
+import { JSON_CONTENT_TYPE, headerLogId, rateLimitResetMs, readEnvelope } from '../feishu/envelope';
+import { RATE_LIMIT_CODE, TOKEN_ERROR_CODES, describeFailure, redact, violations } from '../feishu/errors';
+import type { NetworkFault } from '../feishu/faults';
+import { transientFault } from '../feishu/faults';
+import type { RequestKind } from '../feishu/limits';
+import type { TokenFailure } from '../feishu/token';
+import type { FeishuContext } from './context';
 import type { Clock, Pacer } from './pacer';
 import { pacersFor } from './pacer';
 import { IN_FLIGHT_AFTER_RATE_LIMIT, InFlightGate } from './inFlight';
 
-export { FEISHU_LIMITS } from './limits';
+export { FEISHU_LIMITS } from '../feishu/limits';
 export { IN_FLIGHT_AFTER_RATE_LIMIT } from './inFlight';
-export type { RequestKind } from './limits';
+export type { RequestKind } from '../feishu/limits';
+export type { FeishuContext } from './context';
 import type { ExchangeFailed, ExchangeWatch } from './tokenExchange';
 import { callerWithExchangePolicy, SharedTokenExchange } from './tokenExchange';
-
-/** Every n8n context the node and the trigger call Feishu from (the trigger looks probations up). */
-export type FeishuContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions | ITriggerFunctions;
 
 export interface FeishuRequest {
 	method: IHttpRequestMethods;
@@ -177,28 +169,6 @@ function mayHaveLanded(trail: readonly Attempt[]): string {
 	return `. An earlier attempt may have reached Feishu; its outcome is unknown${earlier.length ? ` (${describeAttempts(earlier)})` : ''}.`;
 }
 
-const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
-
-/**
- * The socket faults worth a retry, in words. Messages must not carry the codes themselves: n8n
- * replaces any error message containing e.g. "ECONNRESET" with its own generic sentence.
- * Not ECANCELED: that is the user stopping the execution, not a fault to retry.
- */
-const TRANSIENT_NETWORK_FAULTS: Readonly<Record<string, string>> = {
-	ECONNRESET: 'connection reset',
-	ECONNABORTED: 'connection aborted',
-	ETIMEDOUT: 'timed out',
-	EPIPE: 'connection broken',
-	ECONNREFUSED: 'connection refused',
-	EAI_AGAIN: 'DNS lookup failed',
-	ERR_SOCKET_CONNECTION_TIMEOUT: 'connecting timed out',
-};
-
-function header(headers: Record<string, unknown>, name: string): string | undefined {
-	const value = headers[name] ?? headers[name.toLowerCase()];
-	return value === undefined ? undefined : String(Array.isArray(value) ? value[0] : value);
-}
-
 /**
  * What a write changes, for keeping writes to it in order: the path names the assessment (update,
  * delete), the body the employment (create, submit, withdraw, edit). Reads have none.
@@ -293,7 +263,7 @@ export class FeishuClient implements FeishuRequester {
 		};
 		if (request.body !== undefined) {
 			options.body = request.body;
-			options.headers = { 'Content-Type': 'application/json; charset=utf-8' };
+			options.headers = { 'Content-Type': JSON_CONTENT_TYPE };
 		}
 		const node = this.ctx.getNode().credentials?.[FEISHU_CREDENTIAL_NAME];
 		const watch: ExchangeWatch = {};
@@ -404,14 +374,14 @@ export class FeishuClient implements FeishuRequester {
 					if (await this.tokens.retry(runner, failure)) continue;
 					throw this.tokenError(request, this.tokens.failed(runner, failure), uncertain);
 				}
-				const networkCode = this.networkCode(outcome.failed);
-				trail.push({ outcome: networkCode ? `no answer (${TRANSIENT_NETWORK_FAULTS[networkCode]})` : 'no answer' });
-				if (networkCode && (await backOff(true))) continue;
-				throw this.transportError(request, outcome.failed, networkCode, trail, uncertain);
+				const fault = transientFault(outcome.failed);
+				trail.push({ outcome: fault ? `no answer (${fault.label})` : 'no answer' });
+				if (fault && (await backOff(true))) continue;
+				throw this.transportError(request, outcome.failed, fault, trail, uncertain);
 			}
 			const { answer } = outcome;
 
-			const logId = header(answer.headers, 'x-tt-logid');
+			const logId = headerLogId(answer.headers);
 			const envelope = readEnvelope(answer.statusCode, answer.body, logId);
 			trail.push({
 				outcome: envelope ? `HTTP ${answer.statusCode}, code ${envelope.code}` : `HTTP ${answer.statusCode}, not a Feishu answer`,
@@ -431,8 +401,7 @@ export class FeishuClient implements FeishuRequester {
 			}
 
 			if (answer.statusCode === 429 || envelope?.code === RATE_LIMIT_CODE) {
-				const resetSeconds = Number(header(answer.headers, 'x-ogw-ratelimit-reset'));
-				if (await rateLimitWait(Number.isFinite(resetSeconds) && resetSeconds >= 0 ? resetSeconds * 1000 : undefined)) continue;
+				if (await rateLimitWait(rateLimitResetMs(answer.headers))) continue;
 				// A 429 without Feishu's body is still Feishu's rate limit: give it that code and hint.
 				throw this.apiError(request, envelope ?? { ...this.notFeishu(answer, logId), code: RATE_LIMIT_CODE, msg: 'too many requests' }, trail, uncertain,
 					`Feishu's rate limit was still hit after waiting ${Math.round(rateLimitWaited / 1000)} s`);
@@ -460,33 +429,15 @@ export class FeishuClient implements FeishuRequester {
 		};
 	}
 
-	private networkCode(error: unknown): string | undefined {
-		const seen = new Set<unknown>();
-		let current: unknown = error;
-		// n8n wraps transport errors; the socket's code sits somewhere down the cause chain.
-		while (typeof current === 'object' && current !== null && !seen.has(current)) {
-			seen.add(current);
-			// n8n's NodeApiError keeps the socket's code in httpCode and drops the cause.
-			for (const code of [(current as { code?: unknown }).code, (current as { httpCode?: unknown }).httpCode]) {
-				if (typeof code === 'string' && Object.prototype.hasOwnProperty.call(TRANSIENT_NETWORK_FAULTS, code)) return code;
-			}
-			const message = (current as { message?: unknown }).message;
-			if (typeof message === 'string' && /timeout|socket hang up/i.test(message)) return 'ETIMEDOUT';
-			current = (current as { cause?: unknown }).cause;
-		}
-		return undefined;
-	}
-
-	private transportError(request: FeishuRequest, error: unknown, networkCode: string | undefined, trail: Attempt[], uncertain: boolean): NodeApiError {
+	private transportError(request: FeishuRequest, error: unknown, fault: NetworkFault | undefined, trail: Attempt[], uncertain: boolean): NodeApiError {
 		const node = this.ctx.getNode();
 		const attempts = trail.length;
-		if (networkCode) {
-			const timedOut = networkCode === 'ETIMEDOUT' || networkCode === 'ECONNABORTED' || networkCode === 'ERR_SOCKET_CONNECTION_TIMEOUT';
-			const what = timedOut ? `timed out after ${this.settings.timeoutMs / 1000} s` : `the connection failed (${TRANSIENT_NETWORK_FAULTS[networkCode]})`;
+		if (fault) {
+			const what = fault.timeout ? `timed out after ${this.settings.timeoutMs / 1000} s` : `the connection failed (${fault.label})`;
 			// A refused connection sent nothing; a reset or a timeout may have followed a delivered request.
-			const landed = (request.kind ?? 'write') === 'write' && (uncertain || !NEVER_SENT_CODES.has(networkCode)) ? mayHaveLanded(trail) : '';
+			const landed = (request.kind ?? 'write') === 'write' && (uncertain || !fault.neverSent) ? mayHaveLanded(trail) : '';
 			// Not under `code`: n8n would swap the message for its generic text for that code.
-			const details = { networkError: networkCode, attemptLog: trail, uncertainEarlierAttempt: uncertain, logId: null };
+			const details = { networkError: fault.code, attemptLog: trail, uncertainEarlierAttempt: uncertain, logId: null };
 			return new NodeApiError(node, details as unknown as JsonObject, {
 				message: `Could not reach Feishu for ${request.method} ${request.path}: ${what}, ${attempts} attempt(s)${landed}`,
 				description: `Tried ${attempts} time(s). Check the credential's Domain or Base URL and the network; raise "Timeout" or "Max Retries" in the node's options if the service is slow.`,

@@ -1,5 +1,5 @@
-import type { RequestKind } from './limits';
-import { FEISHU_LIMITS } from './limits';
+import type { RequestKind } from '../feishu/limits';
+import { FEISHU_LIMITS } from '../feishu/limits';
 
 /** Time source, injectable so the arithmetic can be tested without real minutes. */
 export interface Clock {

@@ -1,9 +1,8 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
-import type { TokenFailure } from '../../../credentials/FeishuCoreHrApi.credentials';
-import { readTokenAnswer, readTokenRequestError } from '../../../credentials/FeishuCoreHrApi.credentials';
-import { TENANT_EXCHANGE } from './endpoints';
-import type { FeishuContext } from './index';
+import type { TokenFailure } from '../feishu/token';
+import { isTokenExchangeUrl, readTokenAnswer, readTokenRequestError } from '../feishu/token';
+import type { FeishuContext } from './context';
 
 /** What the node learned about the token exchange n8n ran inside one request. */
 export interface ExchangeWatch {
@@ -32,7 +31,7 @@ export function callerWithExchangePolicy(ctx: FeishuContext, timeoutMs: number, 
 	const helpers = ctx.helpers;
 	const httpRequest = async (options: IHttpRequestOptions): Promise<unknown> => {
 		const url = String(options.url ?? '');
-		if (!url.endsWith(TENANT_EXCHANGE.path)) return await helpers.httpRequest(options);
+		if (!isTokenExchangeUrl(url)) return await helpers.httpRequest(options);
 		// n8n's credential machinery handles the request's own error: note why, and pass it on unchanged.
 		return await helpers.httpRequest({ ...options, timeout: timeoutMs }).then(
 			(answer: unknown) => {

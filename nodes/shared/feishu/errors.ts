@@ -1,5 +1,8 @@
-import type { IDataObject } from 'n8n-workflow';
-
+/**
+ * Feishu's error codes, what each means for the user, and how a failure is put into words without
+ * a secret in them. One table serves the token exchange and every API call.
+ */
+import type { FeishuFailure } from './envelope';
 import { FEISHU_LIMITS } from './limits';
 
 /** Feishu answers an expired or bad tenant token with these codes, on HTTP 400 (sometimes 200), never 401. */
@@ -7,35 +10,32 @@ export const TOKEN_ERROR_CODES: ReadonlySet<number> = new Set([99991661, 9999166
 
 export const RATE_LIMIT_CODE = 99991400;
 
-/** What Feishu said, as the node shows it: never the request (it carries the token). */
-export interface FeishuFailure {
-	httpStatus: number;
-	code: number;
-	msg: string;
-	logId?: string;
-	fieldViolations?: IDataObject[];
-	permissionViolations?: IDataObject[];
-	troubleshooter?: string;
-}
+/** "Object does not exist": an ID Feishu does not know in this tenant. */
+export const NOT_FOUND_CODE = 1162010;
 
-const HINTS: Record<number, string> = {
+const ADVICE: Record<number, string> = {
+	// The token endpoint's answers to wrong app credentials.
+	10003: 'Feishu does not know this App ID. Check the App ID (it starts with "cli_") and that the Domain matches where the app was created (Feishu or Lark).',
+	10014: 'Feishu rejected the App Secret. Copy it again from the app\'s "Credentials & Basic Info" page; it changes when someone resets it.',
+	10013: 'Feishu could not issue a token for this app. Check that the app is enabled and published.',
+	1000040351: "The app belongs to the other platform: switch the credential's Domain between Feishu and Lark.",
 	99991672:
 		'The app lacks the scope this call needs. In the developer console, add it under "Permissions & Scopes", then create and publish a new app version (an admin may have to approve it).',
 	99991676: 'The token has no permission for this call. Add the scope to the app and publish a new version.',
 	99991401: "The n8n server's IP address is not on the app's IP allow-list. Add it in the developer console under Security Settings, or remove the allow-list.",
 	99991662: 'The app is disabled or not installed in this tenant. Ask an admin to enable it.',
 	99991673: 'The app is disabled or not installed in this tenant. Ask an admin to enable it.',
-	1000040351: 'The app belongs to the other domain. Switch the credential between Feishu and Lark.',
-	1162010: 'No record with this ID exists in this tenant. Check the ID (copy it as text) and that the credential points at the right tenant.',
+	[NOT_FOUND_CODE]: 'No record with this ID exists in this tenant. Check the ID (copy it as text) and that the credential points at the right tenant.',
 	1160005: 'A required value is empty.',
 	1160006: 'A required value is empty.',
 	1161025: 'The assessment feature is already in the requested state.',
 	99992402: 'Feishu refused a field value: the message names the field, the value and the rule it broke.',
-	99991400: `Feishu's rate limit was hit: writes allow ${FEISHU_LIMITS.write.perMinute} requests per minute per app, probation searches ${FEISHU_LIMITS.read.perMinute} per minute and ${FEISHU_LIMITS.read.perSecond} per second, employee searches ${FEISHU_LIMITS.employeeSearch.perMinute} per minute, shared by every workflow using the app. Lower "Max Requests per Minute", split the run, or raise "Rate-Limit Wait".`,
+	[RATE_LIMIT_CODE]: `Feishu's rate limit was hit: writes allow ${FEISHU_LIMITS.write.perMinute} requests per minute per app, probation searches ${FEISHU_LIMITS.read.perMinute} per minute and ${FEISHU_LIMITS.read.perSecond} per second, employee searches ${FEISHU_LIMITS.employeeSearch.perMinute} per minute, shared by every workflow using the app. Lower "Max Requests per Minute", split the run, or raise "Rate-Limit Wait".`,
 };
 
+/** What to do about a Feishu code, in plain words; undefined for a code without advice. */
 export function hintFor(code: number): string | undefined {
-	return HINTS[code];
+	return ADVICE[code];
 }
 
 /** A value Feishu quotes back, short enough for one line of a message. */
@@ -72,34 +72,12 @@ export function describeFailure(failure: FeishuFailure): string {
 	return parts.join('\n');
 }
 
-function asObjects(value: unknown): IDataObject[] | undefined {
-	return Array.isArray(value) ? value.filter((v): v is IDataObject => typeof v === 'object' && v !== null) : undefined;
-}
-
-/** Reads Feishu's error envelope; `null` when the body is not a Feishu JSON answer at all. */
-export function readEnvelope(
-	httpStatus: number,
-	body: unknown,
-	headerLogId: string | undefined,
-): (FeishuFailure & { data: unknown }) | null {
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
-	const envelope = body as IDataObject;
-	if (typeof envelope.code !== 'number') return null;
-	const error = (typeof envelope.error === 'object' && envelope.error !== null ? envelope.error : {}) as IDataObject;
-	const logId = (error.log_id ?? error.logid ?? headerLogId) as string | undefined;
-	return {
-		httpStatus,
-		code: envelope.code,
-		msg: typeof envelope.msg === 'string' ? envelope.msg : '',
-		logId: typeof logId === 'string' && logId ? logId : undefined,
-		fieldViolations: asObjects(error.field_violations),
-		permissionViolations: asObjects(error.permission_violations),
-		troubleshooter: typeof error.troubleshooter === 'string' ? error.troubleshooter : undefined,
-		data: envelope.data,
-	};
-}
-
 /** Removes anything that looks like a bearer token or tenant token from text we did not write. */
 export function redact(text: string): string {
 	return text.replace(/Bearer\s+[\w.-]+/gi, 'Bearer ***').replace(/\b[tu]-[\w.-]{8,}/g, '***');
+}
+
+/** A URL as messages show it: without any user:password@ part. */
+export function withoutUserInfo(url: string): string {
+	return url.replace(/^(https?:\/\/)[^@/]*@/i, '$1');
 }
