@@ -6,6 +6,7 @@ import { startEmulator } from '../dev/emulator';
 import type { N8nInstance } from '../dev/n8n/runner';
 import { buildWorkflow, manualTrigger } from '../dev/n8n/runner';
 import { CREDENTIAL_ID, MemoryCredentialsHelper } from '../dev/harness/n8nCore';
+import { FEISHU_NODE_VERSION } from '../dev/n8n/examples';
 import { DEFAULT_REQUESTS_IN_PARALLEL } from '../nodes/FeishuCoreHr/actions/requestOptions';
 
 export const NODE_NAME = 'Feishu CoreHR';
@@ -19,27 +20,11 @@ export function rows(ids: string[]): IDataObject[] {
 }
 
 /**
- * The Update operation (node version 1, by assessment ID) reading its fields from the row, as a
- * user sets it up, with Requests in Parallel at the default new nodes get (version 1 itself
- * sends one at a time unless the option is set) unless `options` says otherwise.
+ * The Update operation (the node's current version, Find Assessment By: Assessment ID) reading
+ * Status and Is Final Assessment from the row, as a user sets it up; the options as `options`
+ * says, the others at their defaults (Requests in Parallel: DEFAULT_REQUESTS_IN_PARALLEL).
  */
 export function updateParameters(options: IDataObject = {}): INodeParameters {
-	return {
-		resource: 'probationAssessment',
-		operation: 'update',
-		assessmentId: '={{ $json.id }}',
-		assessmentStatus: '={{ $json.status }}',
-		isFinalAssessment: '={{ $json.final }}',
-		options: { requestsInParallel: DEFAULT_REQUESTS_IN_PARALLEL, ...options } as INodeParameters,
-	};
-}
-
-/**
- * What a new node does with the same rows (version 3, the default): the assessment found by ID,
- * Status and Is Final Assessment from the row, Requests in Parallel not set (so its default, 50)
- * unless `inParallel` says otherwise.
- */
-export function updateParametersV3(inParallel = DEFAULT_REQUESTS_IN_PARALLEL): INodeParameters {
 	return {
 		resource: 'probationAssessment',
 		operation: 'update',
@@ -47,53 +32,50 @@ export function updateParametersV3(inParallel = DEFAULT_REQUESTS_IN_PARALLEL): I
 		assessmentId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
 		assessmentStatus: '={{ $json.status }}',
 		isFinalAssessment: '={{ $json.final }}',
-		options: {
-			maxRequestsPerMinute: 0,
-			...(inParallel === DEFAULT_REQUESTS_IN_PARALLEL ? {} : { requestsInParallel: inParallel }),
-		},
+		options: options as INodeParameters,
 	};
 }
 
-/** The workflow section 2 and the profiler run in a real n8n: Update, node version 1 (updateParameters). */
-export const BENCH_WORKFLOW_ID = 'benchUpdate';
-/** The same rows through a new node's defaults (updateParametersV3), when asked for. */
-export const BENCH_WORKFLOW_V3_ID = 'benchUpdateV3';
-
-export interface BenchWorkflowOptions {
-	/** Requests in Parallel (default: DEFAULT_REQUESTS_IN_PARALLEL, the default from version 3). */
-	inParallel?: number;
-	/** Also import BENCH_WORKFLOW_V3_ID, writing these IDs. */
-	v3Ids?: string[];
+/**
+ * The Update the per-update sections (2 and the profiler) run: pacing off, Requests in Parallel
+ * left unset as the editor starts it (so the node's default, DEFAULT_REQUESTS_IN_PARALLEL) unless
+ * `inParallel` differs from that default.
+ */
+export function benchUpdateParameters(inParallel = DEFAULT_REQUESTS_IN_PARALLEL): INodeParameters {
+	return updateParameters({ maxRequestsPerMinute: 0, ...(inParallel === DEFAULT_REQUESTS_IN_PARALLEL ? {} : { requestsInParallel: inParallel }) });
 }
 
-/** Start → Rows (Set, raw JSON) → Split Out → Feishu CoreHR, with the node's parameters given. */
-function benchWorkflow(id: string, ids: string[], typeVersion: number, parameters: INodeParameters, credential: { id: string; name: string }) {
+/** The workflow section 2 and the profiler run in a real n8n: Update as benchUpdateParameters has it. */
+export const BENCH_WORKFLOW_ID = 'benchUpdate';
+
+export interface BenchWorkflowOptions {
+	/** Requests in Parallel (default: DEFAULT_REQUESTS_IN_PARALLEL, the node's default). */
+	inParallel?: number;
+}
+
+/** Start → Rows (Set, raw JSON) → Split Out → Feishu CoreHR (its current version), with the node's parameters given. */
+function benchWorkflow(id: string, ids: string[], parameters: INodeParameters, credential: { id: string; name: string }) {
 	return buildWorkflow({
 		id,
 		nodes: [
 			manualTrigger(),
 			{ name: 'Rows', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows: rows(ids) }), options: {} } },
 			{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'rows', options: {} } },
-			{ name: NODE_NAME, type: 'CUSTOM.feishuCoreHr', typeVersion, parameters, credentials: { feishuCoreHrApi: credential } },
+			{ name: NODE_NAME, type: 'CUSTOM.feishuCoreHr', typeVersion: FEISHU_NODE_VERSION, parameters, credentials: { feishuCoreHrApi: credential } },
 		],
 	});
 }
 
 /**
  * Into a real n8n: a credential for the emulator and Start → Rows (raw JSON) → Split Out → Feishu
- * CoreHR (version 1, pacing off, Requests in Parallel as given); with `v3Ids` also the same for
- * a new node (version 3).
+ * CoreHR (its current version, pacing off, Requests in Parallel as given: benchUpdateParameters).
  */
 export async function importBenchWorkflow(instance: N8nInstance, emulator: Emulator, ids: string[], options: BenchWorkflowOptions = {}): Promise<void> {
 	const credential = { id: 'benchCred1', name: 'Feishu (bench)' };
-	const inParallel = options.inParallel ?? DEFAULT_REQUESTS_IN_PARALLEL;
 	await instance.importCredentials([
 		{ ...credential, type: 'feishuCoreHrApi', data: { domain: 'custom', baseUrl: emulator.url, ...emulator.defaultApp } },
 	]);
-	await instance.importWorkflows([
-		benchWorkflow(BENCH_WORKFLOW_ID, ids, 1, updateParameters({ maxRequestsPerMinute: 0, requestsInParallel: inParallel }), credential),
-		...(options.v3Ids ? [benchWorkflow(BENCH_WORKFLOW_V3_ID, options.v3Ids, 3, updateParametersV3(inParallel), credential)] : []),
-	]);
+	await instance.importWorkflows([benchWorkflow(BENCH_WORKFLOW_ID, ids, benchUpdateParameters(options.inParallel), credential)]);
 }
 
 /** A benchmark emulator: no rate limit and no request log unless asked. */

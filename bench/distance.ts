@@ -1,7 +1,7 @@
 /**
  * Sections 6 and 7: throughput where Feishu really is — over TLS, at a round-trip time, with
  * Feishu's own answer time — against the real limit (100 writes per 60 s), through n8n-core's
- * execution, with On Error → Stop as a new node has it. Each run is a child process
+ * execution, with On Error → Stop as the node has it. Each run is a child process
  * (bench/distanceChild.ts) trusting a certificate made for this bench run; see
  * dev/net/distance.ts for the TLS front and the latency proxy.
  */

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
 		const options: Record<string, number> = { requestsInParallel: c.inParallel };
 		if (c.maxRequestsPerMinute !== undefined) options.maxRequestsPerMinute = c.maxRequestsPerMinute;
 		const started = Date.now();
-		// On Error → Stop, a new node's default: the stricter send order (see actions/writeOrder.ts) is what users get.
+		// On Error → Stop, the node's default: the stricter send order (see actions/writeOrder.ts) is what users get.
 		const result = await runFeishu(credentials, rows(ids), updateParameters(options), { continueOnFail: false });
 		const elapsedMs = Date.now() - started;
 		const failed = failedItems(c.updates, result.items) + (result.error ? 1 : 0);

@@ -1,7 +1,7 @@
 /**
  * Section 5: what finding the assessment by employee costs in read calls. A sheet of N rows naming
- * N different employees by employee number goes through Update (version 2, Find Assessment By:
- * Employee, the final assessment) in n8n-core's execution. The emulator's limits are off and the
+ * N different employees by employee number goes through Update (the node's current version, Find
+ * Assessment By: Employee, the final assessment) in n8n-core's execution. The emulator's limits are off and the
  * node's pacing too, so the figure is the number of calls, not the time spent waiting for them.
  * Issue 10's budget: at most 50 read calls for 2,000 rows.
  *
@@ -85,10 +85,7 @@ export async function lookupCost(rowCount: number, asNumbers: boolean): Promise<
 		const rows = Array.from({ length: rowCount }, (_, k) => ({ employeeNumber: employeeNumber(k, asNumbers) }));
 		const before = emulator.counters().calls;
 		const started = performance.now();
-		const result = await runFeishu(freshCredentials(emulator), rows, byEmployeeParameters({ maxRequestsPerMinute: 0 }), {
-			typeVersion: 2,
-			continueOnFail: true,
-		});
+		const result = await runFeishu(freshCredentials(emulator), rows, byEmployeeParameters({ maxRequestsPerMinute: 0 }), { continueOnFail: true });
 		const wall = performance.now() - started;
 		const after = emulator.counters().calls;
 		const calls = (name: EndpointName): number => after[name] - before[name];

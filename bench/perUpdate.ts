@@ -24,7 +24,7 @@ import { DEFAULT_REQUESTS_IN_PARALLEL } from '../nodes/FeishuCoreHr/actions/requ
 import type { N8nInstall } from '../dev/n8n/runner';
 import { ensureN8n, N8nInstance, nodeOutput, nodeRuns, REPO_ROOT, summarizeRun } from '../dev/n8n/runner';
 import { runFeishu } from '../dev/harness/n8nCore';
-import { BENCH_WORKFLOW_ID, BENCH_WORKFLOW_V3_ID, failedItems, fixed, freshCredentials, importBenchWorkflow, line, NODE_NAME, rows, updateParameters, WIRE_BODY } from './common';
+import { BENCH_WORKFLOW_ID, benchUpdateParameters, failedItems, fixed, freshCredentials, importBenchWorkflow, line, NODE_NAME, rows, WIRE_BODY } from './common';
 
 interface LoopResult {
 	ms: number;
@@ -71,7 +71,7 @@ export interface CostResult {
 
 /** (a) n8n-core's WorkflowExecute in this process vs the loop in this process. */
 export async function coreCost(emulator: Emulator, updates: number, rounds: number, inParallel = DEFAULT_REQUESTS_IN_PARALLEL): Promise<CostResult> {
-	const parameters = updateParameters({ maxRequestsPerMinute: 0, requestsInParallel: inParallel });
+	const parameters = benchUpdateParameters(inParallel);
 	// Warm both paths up (JIT, sockets) so the rounds compare steady states.
 	const warm = emulator.seedAssessments(100);
 	await runFeishu(freshCredentials(emulator), rows(warm), parameters);
@@ -155,8 +155,6 @@ export interface N8nCost extends CostResult {
 	expressions: number;
 	/** the most cores other processes kept busy while the node ran (NaN if unknown) */
 	othersCores: number;
-	/** version 3 (a new node's defaults), when measured */
-	v3?: { node: number; cpu: number; expressions: number };
 }
 
 interface VariantRounds {
@@ -223,16 +221,15 @@ function printVariant(label: string, r: VariantRounds): void {
 export const BUSY_CORES = 0.25;
 
 /**
- * (b) a real n8n: Start → Rows (Set, raw JSON) → Split Out → Feishu CoreHR (version 1, Requests in
- * Parallel `inParallel`), the node's own executionTime and, from inside n8n, its CPU; with `v3`
- * the same rows through a new node's defaults (version 3) in the same rounds.
+ * (b) a real n8n: Start → Rows (Set, raw JSON) → Split Out → Feishu CoreHR (its current version,
+ * Requests in Parallel `inParallel`), the node's own executionTime and, from inside n8n, its CPU.
  */
 export async function n8nCost(
 	emulator: Emulator,
 	version: string,
 	updates: number,
 	rounds: number,
-	options: { inParallel?: number; v3?: boolean } = {},
+	options: { inParallel?: number } = {},
 ): Promise<N8nCost> {
 	const install: N8nInstall = ensureN8n(version);
 	const instance = new N8nInstance(install, { extensionPackages: [REPO_ROOT], timeoutMs: 600_000 });
@@ -241,34 +238,28 @@ export async function n8nCost(
 	const fresh = (): VariantRounds => ({ wall: [], cpu: [], elu: [], expressions: [], reads: [], emulatorCpu: [], whole: [], others: [] });
 	try {
 		const ids = emulator.seedAssessments(updates);
-		const v3Ids = options.v3 ? emulator.seedAssessments(updates) : undefined;
-		await importBenchWorkflow(instance, emulator, ids, { inParallel: options.inParallel, v3Ids });
-		const v1 = fresh();
-		const v3 = fresh();
+		await importBenchWorkflow(instance, emulator, ids, { inParallel: options.inParallel });
+		const node = fresh();
 		const bare: number[] = [];
 		let failed = 0;
 		for (let round = 0; round < rounds; round++) {
-			failed += await clockedRun(instance, version, BENCH_WORKFLOW_ID, updates, clockFile, v1);
-			if (v3Ids) failed += await clockedRun(instance, version, BENCH_WORKFLOW_V3_ID, updates, clockFile, v3);
+			failed += await clockedRun(instance, version, BENCH_WORKFLOW_ID, updates, clockFile, node);
 			const loop = await runLoopUnder(install.nodeBin, loopJob(emulator, ids, `n8n-${version}-${round}`), scratch);
 			bare.push(loop.ms / loop.count);
 			failed += loop.failed;
 		}
 		// Every round wrote every ID once from the node and once from the loop: no client_token replay.
-		const replayed =
-			ids.filter((id) => emulator.applyCount(id) !== 2 * rounds).length + (v3Ids ?? []).filter((id) => emulator.applyCount(id) !== rounds).length;
+		const replayed = ids.filter((id) => emulator.applyCount(id) !== 2 * rounds).length;
 		const out: N8nCost = {
-			node: median(v1.wall),
+			node: median(node.wall),
 			bare: median(bare),
 			failed: failed + replayed,
-			cpu: v1.cpu.length ? median(v1.cpu) : NaN,
-			expressions: v1.expressions.length ? median(v1.expressions) : NaN,
-			othersCores: [...v1.others, ...v3.others].length ? Math.max(...v1.others, ...v3.others) : NaN,
-			...(v3Ids ? { v3: { node: median(v3.wall), cpu: v3.cpu.length ? median(v3.cpu) : NaN, expressions: v3.expressions.length ? median(v3.expressions) : NaN } } : {}),
+			cpu: node.cpu.length ? median(node.cpu) : NaN,
+			expressions: node.expressions.length ? median(node.expressions) : NaN,
+			othersCores: node.others.length ? Math.max(...node.others) : NaN,
 		};
-		printVariant(`node v1 in n8n ${version}`, v1);
-		if (v3Ids) printVariant(`new node (v3) in n8n ${version}`, v3);
-		line('whole `n8n execute` process (v1)', `${fixed(median(v1.whole) / 1000, 1)} s`, 'start-up, DB and the other nodes included');
+		printVariant(`node in n8n ${version}`, node);
+		line('whole `n8n execute` process', `${fixed(median(node.whole) / 1000, 1)} s`, 'start-up, DB and the other nodes included');
 		line(`bare keep-alive loop, Node ${nodeVersion(install.nodeBin)}`, `${fixed(out.bare, 3)} ms/update`, `rounds: ${bare.map((v) => fixed(v, 3)).join(', ')}`);
 		line('ratio node ÷ bare', `${fixed(out.node / out.bare, 1)}×`, `overhead ${fixed(out.node - out.bare, 2)} ms/update`);
 		if (failed > 0) line('FAILED updates', String(failed));

@@ -8,8 +8,7 @@
  *   npx tsx bench/profile.ts 2.41.0     a real n8n (`n8n execute` under --cpu-prof; npm run build first),
  *                                       cut to the node's execute() as bench/nodeClock.cjs times it
  *   --updates=N  --top=N  --keep        (--keep leaves the .cpuprofile files and prints where)
- *   --in-parallel=N                     Requests in Parallel (default 50)
- *   --v3                                a new node (version 3) instead of version 1 (real n8n only)
+ *   --in-parallel=N                     Requests in Parallel (default 50, the node's default)
  */
 import './env';
 
@@ -21,7 +20,7 @@ import * as path from 'node:path';
 import { ensureN8n, N8nInstance, nodeOutput, REPO_ROOT } from '../dev/n8n/runner';
 import { runFeishu } from '../dev/harness/n8nCore';
 import { DEFAULT_REQUESTS_IN_PARALLEL } from '../nodes/FeishuCoreHr/actions/requestOptions';
-import { BENCH_WORKFLOW_ID, BENCH_WORKFLOW_V3_ID, benchEmulator, freshCredentials, importBenchWorkflow, NODE_NAME, rows, updateParameters } from './common';
+import { BENCH_WORKFLOW_ID, benchEmulator, benchUpdateParameters, freshCredentials, importBenchWorkflow, NODE_NAME, rows } from './common';
 
 interface CallFrame {
 	functionName: string;
@@ -175,7 +174,7 @@ async function profileCore(updates: number, inParallel: number): Promise<Profile
 	const post = (method: string, params?: object): Promise<unknown> =>
 		new Promise((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
 	try {
-		const parameters = updateParameters({ maxRequestsPerMinute: 0, requestsInParallel: inParallel });
+		const parameters = benchUpdateParameters(inParallel);
 		await runFeishu(freshCredentials(emulator), rows(emulator.seedAssessments(100)), parameters); // warm-up
 		const ids = emulator.seedAssessments(updates);
 		await post('Profiler.enable');
@@ -190,7 +189,7 @@ async function profileCore(updates: number, inParallel: number): Promise<Profile
 	}
 }
 
-async function profileN8n(version: string, updates: number, dir: string, inParallel: number, v3: boolean): Promise<Profiled> {
+async function profileN8n(version: string, updates: number, dir: string, inParallel: number): Promise<Profiled> {
 	const emulator = await benchEmulator();
 	// Node 20 refuses --cpu-prof in NODE_OPTIONS: start n8n through a wrapper that passes it.
 	const install = ensureN8n(version);
@@ -200,9 +199,9 @@ async function profileN8n(version: string, updates: number, dir: string, inParal
 	const instance = new N8nInstance({ ...install, nodeBin: wrapper }, { extensionPackages: [REPO_ROOT], timeoutMs: 600_000 });
 	try {
 		const ids = emulator.seedAssessments(updates);
-		await importBenchWorkflow(instance, emulator, v3 ? emulator.seedAssessments(1) : ids, { inParallel, ...(v3 ? { v3Ids: ids } : {}) });
+		await importBenchWorkflow(instance, emulator, ids, { inParallel });
 		const clockFile = path.join(dir, 'node-clock.jsonl');
-		const res = await instance.execute(v3 ? BENCH_WORKFLOW_V3_ID : BENCH_WORKFLOW_ID, {
+		const res = await instance.execute(BENCH_WORKFLOW_ID, {
 			env: { NODE_OPTIONS: `--require "${path.join(__dirname, 'nodeClock.cjs')}"`, BENCH_NODE_CLOCK: clockFile },
 		});
 		if (res.exitCode !== 0 || nodeOutput(res.run, NODE_NAME).length !== updates) {
@@ -233,12 +232,11 @@ async function main(): Promise<void> {
 	const top = Number(args.find((a) => a.startsWith('--top='))?.split('=')[1] ?? 15);
 	const keep = args.includes('--keep');
 	const inParallel = Number(args.find((a) => a.startsWith('--in-parallel='))?.split('=')[1] ?? DEFAULT_REQUESTS_IN_PARALLEL);
-	const v3 = args.includes('--v3');
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'feishu-bench-profile-'));
 	try {
 		const where = target === 'core' ? "n8n-core's execution in this process" : `n8n ${target}`;
-		console.log(`profile: ${updates} updates, ${where}, node version ${v3 && target !== 'core' ? 3 : 1}, Requests in Parallel ${inParallel}`);
-		const { profile, span } = target === 'core' ? await profileCore(updates, inParallel) : await profileN8n(target, updates, dir, inParallel, v3);
+		console.log(`profile: ${updates} updates, ${where}, Requests in Parallel ${inParallel}`);
+		const { profile, span } = target === 'core' ? await profileCore(updates, inParallel) : await profileN8n(target, updates, dir, inParallel);
 		if (keep) {
 			const file = path.join(dir, `${target}.cpuprofile`);
 			fs.writeFileSync(file, JSON.stringify(profile));

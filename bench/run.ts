@@ -3,17 +3,17 @@
  * loopback and is compared inside one run:
  *   1. throughput at the real limit (100 writes / 60 s), in real time: paced, then unpaced;
  *   2. per-update cost through n8n-core and inside a real n8n, each against a bare keep-alive loop:
- *      node version 1, Requests in Parallel 50 (a new node's default), On Error → Stop, pacing off,
- *      the three fields from the row by expression; in a real n8n also a new node (version 3) on
- *      the same rows, and from inside n8n (bench/nodeClock.cjs) n8n's CPU, the expressions it
- *      evaluated and the cores other processes took meanwhile (the wall figure's fairness);
+ *      the node (its one version), Requests in Parallel 50 (its default), On Error → Stop, pacing
+ *      off, the three fields from the row by expression; in a real n8n also, from inside n8n
+ *      (bench/nodeClock.cjs), n8n's CPU, the expressions it evaluated and the cores other
+ *      processes took meanwhile (the wall figure's fairness);
  *   3. token exchanges per run, and with every token expiring in the middle;
  *   4. peak memory for 10,000 items, in a child process;
  *   5. read calls for finding the assessment by employee: a 2,000-row sheet by employee number,
  *      as text (the summary's figure) and as numbers;
  *   6. throughput at a distance: through a TLS front and a latency proxy at RTT 0, 150 and 300 ms,
  *      Feishu answering in 100 ms, against the real limit, default Requests in Parallel and
- *      On Error → Stop (a new node's settings);
+ *      On Error → Stop (the node's defaults);
  *   7. Requests in Parallel 1, 2, 4, 10, 25, 50 and 100 at RTT 300 ms (the measurement behind the default).
  * Ends with one `bench: key=value …` line for tools. Exits 0 unless something broke (a missed goal
  * is a figure, printed as MISSED, not a crash).
@@ -22,8 +22,7 @@
  *   npx tsx bench/run.ts --quick    everything scaled down, to smoke-test the script (about 2 minutes)
  *   --only=1,2,3,4,5,6,7            run some sections (2a = n8n-core only, 2b = real n8n only)
  *   --n8n=2.41.0                    n8n versions for 2b (default: 1.123.0,2.41.0; the summary uses 2.41.0)
- *   --in-parallel=N                 Requests in Parallel for section 2 (default 50, the node's default from version 3)
- *   --no-v3                         section 2b without the version 3 workflow (half the time)
+ *   --in-parallel=N                 Requests in Parallel for section 2 (default 50, the node's default)
  *   --no-build                      skip `npm run build` before 2b (dist/ must be current)
  */
 import './env';
@@ -51,8 +50,6 @@ interface Flags {
 	build: boolean;
 	/** Requests in Parallel for section 2 */
 	inParallel: number;
-	/** section 2b also measures a version 3 node */
-	v3: boolean;
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -62,12 +59,10 @@ function parseFlags(argv: string[]): Flags {
 		n8nVersions: [...N8N_VERSIONS],
 		build: true,
 		inParallel: DEFAULT_REQUESTS_IN_PARALLEL,
-		v3: true,
 	};
 	for (const arg of argv) {
 		if (arg === '--quick') flags.quick = true;
 		else if (arg === '--no-build') flags.build = false;
-		else if (arg === '--no-v3') flags.v3 = false;
 		else if (arg.startsWith('--in-parallel=')) {
 			flags.inParallel = Number(arg.slice('--in-parallel='.length));
 			if (!Number.isInteger(flags.inParallel) || flags.inParallel < 1 || flags.inParallel > 100) throw new Error(`--in-parallel must be 1 to 100, got ${arg}`);
@@ -114,7 +109,6 @@ async function main(): Promise<void> {
 		ms_per_update_n8n: 'n/a',
 		cpu_ms_per_update_n8n: 'n/a',
 		expressions_per_update_n8n: 'n/a',
-		ms_per_update_n8n_v3: 'n/a',
 		other_cores_n8n: 'n/a',
 		ms_per_update_core: 'n/a',
 		token_exchanges: 'n/a',
@@ -147,7 +141,7 @@ async function main(): Promise<void> {
 	}
 
 	if (flags.only.has('2a') || flags.only.has('2b')) {
-		const settings = `node version 1, Requests in Parallel ${flags.inParallel}${flags.inParallel === DEFAULT_REQUESTS_IN_PARALLEL ? ' (the default from version 3)' : ''}, On Error → Stop, pacing off, fields by expression`;
+		const settings = `Requests in Parallel ${flags.inParallel}${flags.inParallel === DEFAULT_REQUESTS_IN_PARALLEL ? " (the node's default)" : ''}, On Error → Stop, pacing off, fields by expression`;
 		heading(`2. Per-update cost: ${scale.updates} updates, no limit; ${settings}`);
 		const emulator = await benchEmulator();
 		try {
@@ -161,7 +155,7 @@ async function main(): Promise<void> {
 				const results: Record<string, N8nCost> = {};
 				for (const version of flags.n8nVersions) {
 					console.log(`  -- (b) real n8n ${version}, \`n8n execute\` (median of ${scale.n8nRounds})`);
-					results[version] = await n8nCost(emulator, version, scale.updates, scale.n8nRounds, { inParallel: flags.inParallel, v3: flags.v3 });
+					results[version] = await n8nCost(emulator, version, scale.updates, scale.n8nRounds, { inParallel: flags.inParallel });
 				}
 				// The summary's figures are n8n 2.x's (2.41.0, else the last 2.x measured).
 				const headlineVersion = results['2.41.0'] ? '2.41.0' : Object.keys(results).filter((v) => v.startsWith('2.')).pop();
@@ -170,7 +164,6 @@ async function main(): Promise<void> {
 					summary.ms_per_update_n8n = fixed(headline.node, 1);
 					summary.cpu_ms_per_update_n8n = fixed(headline.cpu, 1);
 					summary.expressions_per_update_n8n = fixed(headline.expressions, 1);
-					if (headline.v3) summary.ms_per_update_n8n_v3 = fixed(headline.v3.node, 1);
 					summary.other_cores_n8n = fixed(headline.othersCores, 2);
 					const busy = headline.othersCores > BUSY_CORES;
 					line(

@@ -41,6 +41,7 @@ import { startEmulator } from '../dev/emulator';
 import type { Emulator } from '../dev/emulator/types';
 import { CREDENTIAL_TYPE, CUSTOM_TYPE_PREFIX, EXAMPLE_SEED, emulatorCredential } from '../dev/n8n/examples';
 import { ensureN8n, N8nInstance, REPO_ROOT, type N8nServer } from '../dev/n8n/runner';
+import { FeishuCoreHr } from '../nodes/FeishuCoreHr/FeishuCoreHr.node';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** A CJK font, so the screenshots show the sheet's Chinese labels instead of empty boxes. */
@@ -682,12 +683,20 @@ function parseArgs(argv: string[]): Args {
 	return args;
 }
 
-/** The version a node added from the nodes panel gets: the one the panels are checked in. */
-async function defaultVersion(url: string, cookie: string): Promise<number> {
+/** The node's versions as n8n serves them to the editor, and the one a node added from the nodes panel gets. */
+async function servedVersions(url: string, cookie: string): Promise<{ versions: number[]; added: number }> {
 	const types = (await (await fetch(`${url}/types/nodes.json`, { headers: { cookie } })).json()) as Array<{ name?: string; version?: number | number[]; defaultVersion?: number }>;
 	const type = types.find((t) => t.name === NODE_TYPE);
 	if (!type) throw new Error(`${NODE_TYPE} is not loaded`);
-	return type.defaultVersion ?? (Array.isArray(type.version) ? Math.max(...type.version) : (type.version ?? 1));
+	const versions = Array.isArray(type.version) ? type.version : [type.version ?? 1];
+	return { versions, added: type.defaultVersion ?? Math.max(...versions) };
+}
+
+/** What the package's source says: the node's versions and the one it adds. */
+function sourceVersions(): { versions: number[]; added: number } {
+	const { version, defaultVersion } = new FeishuCoreHr().description;
+	const versions = Array.isArray(version) ? version : [version];
+	return { versions, added: defaultVersion ?? Math.max(...versions) };
 }
 
 async function main(): Promise<number> {
@@ -722,9 +731,17 @@ async function main(): Promise<number> {
 		server = await n8n.start({ port, logFile });
 		await server.waitUntilReady();
 		const cookie = (await ensureOwner(server.url)) ?? (await loginOwner(server.url));
-		const version = await defaultVersion(server.url, cookie);
-		await n8n.importWorkflows([checkWorkflow(version)]);
-		step(`the panels are checked in node version ${version} (the default)`);
+		// The panels are checked in the version a node added from the panel gets, which must be the
+		// package's own: a stale dist/ or a second version would make the checks below about another node.
+		const served = await servedVersions(server.url, cookie);
+		const source = sourceVersions();
+		record(
+			`n8n serves the node in the versions of its source (${source.versions.join(', ')}), a new node gets ${source.added}`,
+			served.versions.join(',') === source.versions.join(',') && served.added === source.added,
+			`served: ${served.versions.join(', ')}, a new node gets ${served.added}`,
+		);
+		await n8n.importWorkflows([checkWorkflow(served.added)]);
+		step(`the panels are checked in node version ${served.added} (what a new node gets)`);
 
 		browser = await puppeteer.launch({
 			executablePath: CHROMIUM,

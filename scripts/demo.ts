@@ -97,7 +97,7 @@ async function main(): Promise<void> {
 
 		const before = new Map([...emulator.assessments].map(([id, a]) => [id, { ...a }]));
 		const started = Date.now();
-		const result = await runFeishu(credentials, rows, UPDATE_BY_EMPLOYEE_NUMBER, { continueOnFail: true, typeVersion: 2 });
+		const result = await runFeishu(credentials, rows, UPDATE_BY_EMPLOYEE_NUMBER, { continueOnFail: true });
 		if (result.error) throw result.error;
 		const elapsed = Date.now() - started;
 

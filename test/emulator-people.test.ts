@@ -83,7 +83,7 @@ describe('people in the seed', () => {
 		const employments = [...emu.employments.values()];
 		const caseEmployments = Object.values(PEOPLE_CASES).flatMap((c) => c.employments);
 		expect(employments).toHaveLength(20 + caseEmployments.length);
-		// IDs from test/e2e/fixtures/v1/assessments.csv (row 1, row 2 and row 28) still name the same assessments.
+		// IDs from test/e2e/fixtures/probation-reviews-by-assessment-id.csv (row 1, row 2 and row 28) still name the same assessments.
 		const first = emu.assessments.get('7140964208476371331')!;
 		expect(first.employment_id).toBe('7140964208476371111');
 		expect(emu.assessments.get('7140964208476379250')?.employment_id).toBe('7140964208476379030');

@@ -11,8 +11,8 @@ import type {
 /*
  * Generated people: the k-th employment of any seed gets the k-th person. The first 20 are the
  * people of the sample sheets (张三, 工号 100001, is employment 0 of seed 20, and so on), so
- * examples/probation-reviews.csv (by employee number) lines up with the version-1 sheet
- * test/e2e/fixtures/v1/assessments.csv (by assessment ID).
+ * examples/probation-reviews.csv (by employee number) lines up with the sheet
+ * test/e2e/fixtures/probation-reviews-by-assessment-id.csv (by assessment ID).
  * Surname k % 20 with given name (k % 20 + lap) % 20 keeps names distinct for the first 400.
  */
 const SURNAMES: readonly (readonly [string, string])[] = [

@@ -33,6 +33,11 @@ import { FeishuCoreHrApi } from '../../credentials/FeishuCoreHrApi.credentials';
 import { FeishuCoreHr } from '../../nodes/FeishuCoreHr/FeishuCoreHr.node';
 
 export const FEISHU_NODE_TYPE = 'CUSTOM.feishuCoreHr';
+/** The node's version as a node added from the panel has it. */
+export const FEISHU_NODE_VERSION: number = (() => {
+	const { version, defaultVersion } = new FeishuCoreHr().description;
+	return defaultVersion ?? (Array.isArray(version) ? Math.max(...version) : version);
+})();
 export const INPUT_NODE_TYPE = 'test.input';
 export const CREDENTIAL_ID = 'cred-feishu-1';
 
@@ -232,7 +237,7 @@ export interface NodeSpec {
 	parameters: INodeParameters;
 	continueOnFail?: boolean;
 	credentials?: boolean;
-	/** The node's version in the workflow (default 1, as workflows saved before version 2 have). */
+	/** The node's version in the workflow (default: the Feishu node's current version; 1 for other nodes). */
 	typeVersion?: number;
 }
 
@@ -262,7 +267,7 @@ function chainWorkflow(inputItems: IDataObject[], chain: NodeSpec[], nodeTypes: 
 			id: `node-${i}`,
 			name: spec.name,
 			type: spec.type,
-			typeVersion: spec.typeVersion ?? 1,
+			typeVersion: spec.typeVersion ?? (spec.type === FEISHU_NODE_TYPE ? FEISHU_NODE_VERSION : 1),
 			position: [200 * (i + 1), 0],
 			parameters: spec.parameters,
 			continueOnFail: spec.continueOnFail,
@@ -395,7 +400,7 @@ function contextNode(): INode {
 		id: 'node-0',
 		name: 'Feishu CoreHR',
 		type: FEISHU_NODE_TYPE,
-		typeVersion: 1,
+		typeVersion: FEISHU_NODE_VERSION,
 		position: [0, 0],
 		parameters: { resource: 'probationAssessment', operation: 'update' },
 		credentials: { feishuCoreHrApi: { id: CREDENTIAL_ID, name: 'Feishu (test)' } },
@@ -415,11 +420,11 @@ export async function loadOptions(credentials: MemoryCredentialsHelper, method: 
 
 /** Calls a resource locator's search the way the editor's "From List" does, with its filter text. */
 export async function listSearch(credentials: MemoryCredentialsHelper, method: string, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	const node = { ...contextNode(), typeVersion: 2 };
+	const node = contextNode();
 	const nodeTypes = new NodeTypes();
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
 	const context = new LoadOptionsContext(workflow, node, additionalData(credentials, 'list-search'), 'parameters.employee');
-	const type = nodeTypes.getByNameAndVersion(FEISHU_NODE_TYPE, 2) as FeishuCoreHr;
+	const type = nodeTypes.getByNameAndVersion(FEISHU_NODE_TYPE, FEISHU_NODE_VERSION) as FeishuCoreHr;
 	const fn = (type.methods.listSearch as Record<string, (this: LoadOptionsContext, filter?: string, token?: string) => Promise<INodeListSearchResult>>)[method];
 	return await fn.call(context, filter, paginationToken);
 }

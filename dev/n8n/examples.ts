@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { FeishuCoreHr } from '../../nodes/FeishuCoreHr/FeishuCoreHr.node';
 import { PEOPLE_SEED } from '../emulator';
 import type { JsonObject } from './runner';
 
@@ -24,9 +25,18 @@ export const EXAMPLE_SHEET: string = path.join(EXAMPLES_DIR, EXAMPLE_SHEET_NAME)
 /** The report failed-rows-report.json writes next to the sheet. */
 export const EXAMPLE_REPORT_NAME = 'failed-probation-reviews.csv';
 
-/** A workflow saved with node version 1 (by assessment ID) and the sheet it reads, kept to prove it still works. */
-export const V1_FIXTURE_DIR: string = path.resolve(__dirname, '..', '..', 'test', 'e2e', 'fixtures', 'v1');
-export const V1_SHEET_NAME = 'assessments.csv';
+/**
+ * A sheet keyed by assessment ID (seed 20; 30 rows, 6 deliberately bad; test/e2e/fixtures/README.md),
+ * read by {@link spreadsheetByAssessmentId}.
+ */
+export const BY_ID_SHEET_NAME = 'probation-reviews-by-assessment-id.csv';
+export const BY_ID_SHEET: string = path.resolve(__dirname, '..', '..', 'test', 'e2e', 'fixtures', BY_ID_SHEET_NAME);
+
+/** The Feishu CoreHR node's current version (what a node added from the nodes panel gets), read from its description. */
+export const FEISHU_NODE_VERSION: number = (() => {
+	const { version, defaultVersion } = new FeishuCoreHr().description;
+	return defaultVersion ?? (Array.isArray(version) ? Math.max(...version) : version);
+})();
 
 /** The folder the examples read from and write to (n8n 2.x's default allowed folder in Docker). */
 export const EXAMPLE_FILES_DIR = '/home/node/.n8n-files';
@@ -75,9 +85,53 @@ export function loadExample(name: ExampleName): ExampleWorkflow {
 	return JSON.parse(fs.readFileSync(file, 'utf8')) as ExampleWorkflow;
 }
 
-/** The version-1 workflow of {@link V1_FIXTURE_DIR}, as saved before version 2 existed. */
-export function loadV1Workflow(): ExampleWorkflow {
-	return JSON.parse(fs.readFileSync(path.join(V1_FIXTURE_DIR, 'spreadsheet-by-assessment-id.json'), 'utf8')) as ExampleWorkflow;
+/**
+ * The spreadsheet example (`spreadsheet`, as loaded) set up for a sheet keyed by assessment ID:
+ * it reads {@link BY_ID_SHEET_NAME} from the same folder, and its Feishu CoreHR node finds each
+ * assessment by the row's ID (Find Assessment By: Assessment ID, no Employment ID, so no lookups)
+ * and takes every field from the row: status, final flag (given, so there is nothing to keep),
+ * result, score, grade, comment and detail link. The parameters are those the editor saves for
+ * that setup; the rest of the node (type, version, credential, On Error: Continue) is the example's.
+ */
+export function spreadsheetByAssessmentId(spreadsheet: ExampleWorkflow, id = 'feishuSheetById'): ExampleWorkflow {
+	const wf = withId(spreadsheet, id, 'Feishu CoreHR: sheet by assessment ID → probation assessments');
+	const read = wf.nodes.find((n) => n.type === 'n8n-nodes-base.readWriteFile');
+	const feishu = wf.nodes.find((n) => n.type.endsWith('.feishuCoreHr'));
+	if (!read || !feishu) throw new Error(`${EXAMPLE_FILES.spreadsheet} has no Read/Write Files node or no Feishu CoreHR node`);
+	read.parameters.fileSelector = `${EXAMPLE_FILES_DIR}/${BY_ID_SHEET_NAME}`;
+	renameNode(wf, read.name, `Read ${BY_ID_SHEET_NAME}`);
+	const row = (column: string) => `={{ $json.${column} }}`;
+	feishu.parameters = {
+		resource: 'probationAssessment',
+		operation: 'update',
+		assessmentBy: 'assessmentId',
+		assessmentId: { __rl: true, mode: 'id', value: row('assessment_id') },
+		assessmentStatus: row('status'),
+		isFinalAssessment: row('final'),
+		additionalFields: {
+			assessmentResult: row('result'),
+			assessmentScore: row('score'),
+			assessmentGrade: row('grade'),
+			assessmentComment: row('comment'),
+			assessmentDetail: row('detail_link'),
+		},
+		options: {},
+	};
+	// The sticky note explains the by-employee setup: not this one.
+	wf.nodes = wf.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote');
+	return wf;
+}
+
+/** Renames a node and every connection from or to it. */
+function renameNode(wf: ExampleWorkflow, from: string, to: string): void {
+	for (const node of wf.nodes) if (node.name === from) node.name = to;
+	if (wf.connections[from]) {
+		wf.connections[to] = wf.connections[from];
+		delete wf.connections[from];
+	}
+	for (const outputs of Object.values(wf.connections)) {
+		for (const targets of Object.values(outputs)) for (const list of targets) for (const target of list) if (target.node === from) target.node = to;
+	}
 }
 
 export function loadAllExamples(): Record<ExampleName, ExampleWorkflow> {

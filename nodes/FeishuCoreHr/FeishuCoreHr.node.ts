@@ -27,11 +27,9 @@ export class FeishuCoreHr implements INodeType {
 		name: 'feishuCoreHr',
 		icon: { light: 'file:feishu.svg', dark: 'file:feishu.dark.svg' },
 		group: ['transform'],
-		// 2: Update keeps the final flag unless told otherwise, and finds assessments by employee.
-		// 3: a value is written only when chosen (no preset Status, Result or Score); Search shows
-		//    Split Out on its own and each ID type next to its IDs.
-		version: [1, 2, 3],
-		defaultVersion: 3,
+		// The first published version. From here on, behaviour saved workflows rely on changes only
+		// through a new version (n8n's node versioning).
+		version: 1,
 		subtitle: SUBTITLE,
 		description: 'Write probation assessment results into Feishu / Lark CoreHR',
 		defaults: { name: 'Feishu CoreHR' },

@@ -12,7 +12,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { FEISHU_CREDENTIAL_NAME, appCredentials } from '../../credentials/FeishuCoreHrApi.credentials';
-import { PROBATION_STATUSES } from '../FeishuCoreHr/helpers/choices';
+import { PROBATION_STATUSES } from '../shared/people/choices';
 import { PROBATION_UPDATED_EVENT } from './events/probationEvent';
 import type { ProbationEvent } from './events/probationEvent';
 import { verifyRequest } from './events/request';

@@ -1,11 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { Directory } from '../FeishuCoreHr/actions/directory';
-import type { EmployeeFound, ProbationFound } from '../FeishuCoreHr/actions/directory';
-import { assessmentsWithheldMessage } from '../FeishuCoreHr/actions/probation/assessmentScope';
-import { OUTPUT_RENAMES } from '../FeishuCoreHr/actions/probationAssessment/fields';
-import { COREHR_ID_TYPE } from '../FeishuCoreHr/helpers/employee';
-import { toOutput } from '../FeishuCoreHr/helpers/output';
+import { assessmentsWithheldMessage } from '../shared/people/assessmentScope';
+import { COREHR_ID_TYPE, Directory } from '../shared/people/directory';
+import { employeeOutput } from '../shared/people/employeeOutput';
+import type { ProbationFound } from '../shared/people/found';
+import { toOutput } from '../shared/people/output';
+import { chooseProbation } from '../shared/people/probationChoice';
 import { DEFAULT_SETTINGS, FeishuClient } from '../shared/transport';
 import type { FeishuContext, TransportSettings } from '../shared/transport';
 import type { ProbationEvent } from './events/probationEvent';
@@ -26,26 +26,18 @@ export interface Enrichment {
 	enrichmentError?: string;
 }
 
-function employeeOutput(found: EmployeeFound): IDataObject {
-	const out: IDataObject = { employmentId: found.employmentId };
-	if (found.employeeNumber !== undefined) out.employeeNumber = found.employeeNumber;
-	if (found.name !== undefined) out.name = found.name;
-	if (found.email !== undefined) out.email = found.email;
-	if (found.employmentStatus !== undefined) out.employmentStatus = found.employmentStatus;
-	return out;
-}
-
-/** Picks the event's probation: the only one, or the only one in the event's status (a rehire can have two). */
-export function pickProbation(found: readonly ProbationFound[], event: ProbationEvent): ProbationFound | string {
-	if (found.length === 1) return found[0];
-	if (found.length === 0) return `Feishu has no probation for employment ${event.employmentId} (the event may be older than a change that removed it).`;
-	const inStatus = found.filter((p) => p.probationStatus === event.probationStatus);
-	if (inStatus.length === 1) return inStatus[0];
-	return `Feishu has ${found.length} probations for employment ${event.employmentId}; none stands out as this event's.`;
+/** The event's probation by the rule the action node writes by, the event naming it by its status; or why none is. */
+function probationOf(event: ProbationEvent, found: readonly ProbationFound[]): ProbationFound | string {
+	try {
+		return chooseProbation(`Employment ${event.employmentId}`, found, { probationStatus: event.probationStatus });
+	} catch (error) {
+		// A refusal (LookupError) says what Feishu holds; enrichEvent never throws.
+		return (error as Error).message;
+	}
 }
 
 /**
- * Looks the event's employment up through the main node's transport and directory: one
+ * Looks the event's employment up through the shared transport and directory: one
  * employees/search and one probation/search by CoreHR employment ID. Never throws: a failed
  * lookup becomes `enrichmentError`, because Feishu will not deliver the event again.
  */
@@ -64,11 +56,11 @@ export async function enrichEvent(ctx: FeishuContext, event: ProbationEvent): Pr
 		problems.push((employees.reason as Error).message);
 	}
 	if (probations.status === 'fulfilled') {
-		const picked = pickProbation(probations.value, event);
+		const picked = probationOf(event, probations.value);
 		if (typeof picked === 'string') {
 			problems.push(picked);
 		} else {
-			result.probation = toOutput(picked.raw, OUTPUT_RENAMES) as IDataObject;
+			result.probation = toOutput(picked.raw) as IDataObject;
 			if (!picked.assessments) problems.push(assessmentsWithheldMessage(1));
 			const finals = (picked.assessments ?? []).filter((a) => a.isFinalAssessment === true);
 			result.finalAssessmentId = finals.length === 1 ? finals[0].assessmentId : null;

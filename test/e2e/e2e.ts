@@ -8,7 +8,8 @@
  *   npm run build && npx tsx test/e2e/e2e.ts        (npm run test:e2e)
  *
  * Scenarios per version:
- *   import           the five examples (+ 2 form copies + a version-1 workflow) import
+ *   import           the five examples (+ 2 form copies + the sheet-by-ID workflow) import; every
+ *                    Feishu CoreHR node in them is the node's current version
  *   HR sheet         examples/probation-reviews.csv (29 rows by 工号, 3 the node cannot place) →
  *                    Update by employee number, On Error: Continue
  *   failed rows      the same rows through the error output into failed-probation-reviews.csv
@@ -16,7 +17,10 @@
  *                    grade given by label
  *   token expiry     three runs; the emulator expires every token between the first two
  *   bad credentials  wrong App Secret: non-zero exit, readable error, no secret in the output
- *   version 1        a workflow saved before version 2 (by assessment ID) still does what it did
+ *   by assessment ID the spreadsheet example set to Find Assessment By: Assessment ID, every field
+ *                    from the row, reading a 30-row sheet of IDs with 6 bad rows
+ *                    (test/e2e/fixtures/): bad values refused before any request, a rounded ID
+ *                    answered 1162010 by Feishu, 24 PATCHes with the rows' values, no lookups
  *   fault mix        200 rows → a new node at its defaults (50 in parallel, 3 retries) under issue 19's
  *                    mixed faults, set through the emulator's admin API (faultMix.ts): dropped token
  *                    calls, a gateway 503 every 9th request, resets after a write, forced 429s, the
@@ -52,13 +56,14 @@ import {
 	EXAMPLE_SEED,
 	EXAMPLE_SHEET,
 	EXAMPLE_SHEET_NAME,
+	BY_ID_SHEET,
+	BY_ID_SHEET_NAME,
+	FEISHU_NODE_VERSION,
 	PACKAGE_TYPE_PREFIX,
-	V1_FIXTURE_DIR,
-	V1_SHEET_NAME,
 	emulatorCredential,
 	loadAllExamples,
-	loadV1Workflow,
 	parseCsv,
+	spreadsheetByAssessmentId,
 	withChatMessage,
 	withCredential,
 	withFilesDir,
@@ -180,17 +185,17 @@ function sheetExpectations(emulator: Emulator): SheetRow[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The version-1 workflow's sheet (test/e2e/fixtures/v1: by assessment ID, as before version 2)
+// The sheet keyed by assessment ID (test/e2e/fixtures/probation-reviews-by-assessment-id.csv)
 // ---------------------------------------------------------------------------------------------
 
-/** The v1 spreadsheet's words → Feishu's wire values. */
-const V1_STATUS: Record<string, string> = { Completed: 'completed', 已完成: 'completed', 'In progress': 'in_process', 'Not started': 'not_started' };
-const V1_FINAL: Record<string, boolean> = { TRUE: true, FALSE: false };
-const V1_RESULT: Record<string, string> = { ...RESULT, Pass: 'approved' };
-const V1_GRADE: Record<string, string> = { ...GRADE, grade_b: 'grade_b' };
+/** That sheet's words → Feishu's wire values. */
+const BY_ID_STATUS: Record<string, string> = { Completed: 'completed', 已完成: 'completed', 'In progress': 'in_process', 'Not started': 'not_started' };
+const BY_ID_FINAL: Record<string, boolean> = { TRUE: true, FALSE: false };
+const BY_ID_RESULT: Record<string, string> = { ...RESULT, Pass: 'approved' };
+const BY_ID_GRADE: Record<string, string> = { ...GRADE, grade_b: 'grade_b' };
 
 /** The deliberately bad rows (1-based data row), and what their error must say. */
-const V1_BAD_ROWS: Array<{ row: number; why: string; error: RegExp; sent: boolean }> = [
+const BY_ID_BAD_ROWS: Array<{ row: number; why: string; error: RegExp; sent: boolean }> = [
 	{ row: 20, why: 'ID in scientific notation', error: /Assessment ID "7\.14096E\+18".*scientific notation/, sent: false },
 	{ row: 23, why: 'link without http(s)', error: /Assessment Detail Link "hr\.example\.com\/probation\/reviews\/1023"/, sent: false },
 	{ row: 27, why: 'score "85分" is not a number', error: /Assessment Score "85分"/, sent: false },
@@ -199,26 +204,26 @@ const V1_BAD_ROWS: Array<{ row: number; why: string; error: RegExp; sent: boolea
 	{ row: 30, why: 'empty ID', error: /Assessment ID .*required/, sent: false },
 ];
 
-interface V1ExpectedWrite {
+interface ByIdExpectedWrite {
 	row: number;
 	id: string;
 	/** the PATCH body the row must produce */
 	body: Record<string, unknown>;
 }
 
-function v1ExpectedWrites(rows: Array<Record<string, string>>): V1ExpectedWrite[] {
-	const bad = new Set(V1_BAD_ROWS.map((b) => b.row));
-	const out: V1ExpectedWrite[] = [];
+function byIdExpectedWrites(rows: Array<Record<string, string>>): ByIdExpectedWrite[] {
+	const bad = new Set(BY_ID_BAD_ROWS.map((b) => b.row));
+	const out: ByIdExpectedWrite[] = [];
 	rows.forEach((r, i) => {
 		const row = i + 1;
 		if (bad.has(row)) return;
 		const body: Record<string, unknown> = {
-			assessment_status: V1_STATUS[r.status],
-			is_final_asssessment: V1_FINAL[r.final],
+			assessment_status: BY_ID_STATUS[r.status],
+			is_final_asssessment: BY_ID_FINAL[r.final],
 		};
-		if (r.result) body.assessment_result = V1_RESULT[r.result];
+		if (r.result) body.assessment_result = BY_ID_RESULT[r.result];
 		if (r.score) body.assessment_score = Number(r.score);
-		if (r.grade) body.assessment_grade = V1_GRADE[r.grade];
+		if (r.grade) body.assessment_grade = BY_ID_GRADE[r.grade];
 		if (r.comment) body.assessment_comment = r.comment;
 		if (r.detail_link) body.assessment_detail = r.detail_link;
 		for (const [k, v] of Object.entries(body)) {
@@ -229,8 +234,8 @@ function v1ExpectedWrites(rows: Array<Record<string, string>>): V1ExpectedWrite[
 	return out;
 }
 
-const V1_ROWS = parseCsv(fs.readFileSync(path.join(V1_FIXTURE_DIR, V1_SHEET_NAME), 'utf8'));
-const V1_EXPECTED = v1ExpectedWrites(V1_ROWS);
+const BY_ID_ROWS = parseCsv(fs.readFileSync(BY_ID_SHEET, 'utf8'));
+const BY_ID_EXPECTED = byIdExpectedWrites(BY_ID_ROWS);
 
 // ---------------------------------------------------------------------------------------------
 // Emulator helpers
@@ -336,7 +341,7 @@ class Sandbox {
 		this.filesDir = path.join(home, '.n8n-files');
 		fs.mkdirSync(this.filesDir, { recursive: true });
 		fs.copyFileSync(EXAMPLE_SHEET, path.join(this.filesDir, EXAMPLE_SHEET_NAME));
-		fs.copyFileSync(path.join(V1_FIXTURE_DIR, V1_SHEET_NAME), path.join(this.filesDir, V1_SHEET_NAME));
+		fs.copyFileSync(BY_ID_SHEET, path.join(this.filesDir, BY_ID_SHEET_NAME));
 		this.n8n = new N8nInstance(install, {
 			...(extension ? { extensionPackages: [REPO_ROOT] } : {}),
 			baseDir: this.workDir,
@@ -493,21 +498,26 @@ function checkSheetRun(s: Scenario, res: ExecuteResult, emulator: Emulator, befo
 	s.check(emulator.tokenExchanges === 1, `one token exchange for the whole run (${emulator.tokenExchanges})`);
 }
 
-/** What the version-1 workflow (by assessment ID, saved before version 2) must still do. */
-function checkV1SheetRun(s: Scenario, res: ExecuteResult, emulator: Emulator, before: Map<string, AssessmentRecord>, nodeName: string): void {
-	s.check(res.exitCode === 0, 'exits 0 although 6 rows are bad (On Error: Continue)', () => dump(res));
+/**
+ * What the sheet keyed by assessment ID must do: the bad values refused before any request of
+ * their own, the rounded ID sent and refused by Feishu, every other row written once with its own
+ * values (the final flag as the row says), and no lookups: Update by assessment ID writes to the
+ * IDs it is given when the final flag is given too.
+ */
+function checkByIdSheetRun(s: Scenario, res: ExecuteResult, emulator: Emulator, before: Map<string, AssessmentRecord>, nodeName: string): void {
+	s.check(res.exitCode === 0, `exits 0 although ${BY_ID_BAD_ROWS.length} rows are bad (On Error: Continue)`, () => dump(res));
 	checkNoSecrets(s, res, emulator);
 
 	const out = nodeOutput(res.run, nodeName);
-	s.check(out.length === V1_ROWS.length, `one output item per row (${out.length}/${V1_ROWS.length})`);
-	const wrongItems = V1_EXPECTED.filter((e) => out[e.row - 1]?.updated !== true || out[e.row - 1]?.assessmentId !== e.id);
-	s.check(wrongItems.length === 0, `${V1_EXPECTED.length} good rows come out as updated, each with its own 19-digit ID`, () =>
+	s.check(out.length === BY_ID_ROWS.length, `one output item per row (${out.length}/${BY_ID_ROWS.length})`);
+	const wrongItems = BY_ID_EXPECTED.filter((e) => out[e.row - 1]?.updated !== true || out[e.row - 1]?.assessmentId !== e.id);
+	s.check(wrongItems.length === 0, `${BY_ID_EXPECTED.length} good rows come out as updated, each with its own 19-digit ID`, () =>
 		wrongItems.map((e) => `row ${e.row}: ${JSON.stringify(out[e.row - 1])}`).join('\n'),
 	);
-	for (const bad of V1_BAD_ROWS) {
+	for (const bad of BY_ID_BAD_ROWS) {
 		const item = out[bad.row - 1];
 		const message = typeof item?.error === 'string' ? item.error : '';
-		const id = V1_ROWS[bad.row - 1]?.assessment_id ?? '';
+		const id = BY_ID_ROWS[bad.row - 1]?.assessment_id ?? '';
 		const patched = emulator.requests.some((r) => r.method === 'PATCH' && id !== '' && r.path === ASSESSMENT_PATH + id);
 		s.check(
 			bad.error.test(message) && message.includes(`Item ${bad.row} `) && patched === bad.sent,
@@ -517,24 +527,24 @@ function checkV1SheetRun(s: Scenario, res: ExecuteResult, emulator: Emulator, be
 	}
 
 	const sent = patches(emulator.requests);
-	const expectedPaths = [...V1_EXPECTED.map((e) => e.id), '7140964208476590000'].map((id) => ASSESSMENT_PATH + id).sort();
+	const expectedPaths = [...BY_ID_EXPECTED.map((e) => e.id), '7140964208476590000'].map((id) => ASSESSMENT_PATH + id).sort();
 	s.check(
 		sameJson(sent.map((r) => r.path).sort(), expectedPaths),
-		`PATCH sent for the ${V1_EXPECTED.length} good rows and the unknown ID only (${sent.length} requests)`,
+		`PATCH sent for the ${BY_ID_EXPECTED.length} good rows and the unknown ID only (${sent.length} requests)`,
 		() => sent.map((r) => r.path).join('\n'),
 	);
-	const badBodies = V1_EXPECTED.filter((e) => {
+	const badBodies = BY_ID_EXPECTED.filter((e) => {
 		const req = sent.find((r) => r.path === ASSESSMENT_PATH + e.id);
 		return !req || !sameJson(req.body, e.body);
 	});
-	s.check(badBodies.length === 0, 'each PATCH body holds exactly the row\'s fields, the final flag as the row says (version 1 always sends it)', () =>
+	s.check(badBodies.length === 0, 'each PATCH body holds exactly the row\'s fields as API values, the final flag as the row says, empty cells left out', () =>
 		badBodies
 			.map((e) => `row ${e.row}: sent ${JSON.stringify(sent.find((r) => r.path === ASSESSMENT_PATH + e.id)?.body)}\n  want ${JSON.stringify(e.body)}`)
 			.join('\n'),
 	);
 	const changed = changedIds(emulator, before).sort();
-	s.check(sameJson(changed, V1_EXPECTED.map((e) => e.id).sort()), `exactly the ${V1_EXPECTED.length} good rows' assessments changed`, () => `changed: ${changed.join(', ')}`);
-	const wrongRecords = V1_EXPECTED.filter((e) => {
+	s.check(sameJson(changed, BY_ID_EXPECTED.map((e) => e.id).sort()), `exactly the ${BY_ID_EXPECTED.length} good rows' assessments changed`, () => `changed: ${changed.join(', ')}`);
+	const wrongRecords = BY_ID_EXPECTED.filter((e) => {
 		const rec = emulator.assessments.get(e.id);
 		const seeded = before.get(e.id);
 		if (!rec || !seeded || emulator.applyCount(e.id) !== 1) return true;
@@ -544,7 +554,9 @@ function checkV1SheetRun(s: Scenario, res: ExecuteResult, emulator: Emulator, be
 		wrongRecords.map((e) => `row ${e.row}: ${JSON.stringify(emulator.assessments.get(e.id))} applied ${emulator.applyCount(e.id)}`).join('\n'),
 	);
 	const lookupCalls = [...lookups(emulator.requests, 'employeeSearch'), ...lookups(emulator.requests, 'probationSearch')];
-	s.check(lookupCalls.length === 0, 'no lookups: version 1 writes by the IDs it is given');
+	s.check(lookupCalls.length === 0, 'no lookups: by assessment ID, with the final flag given, the node writes to the IDs it is given', () =>
+		lookupCalls.map((r) => `${r.method} ${r.path}`).join('\n'),
+	);
 	const gradeCalls = emulator.requests.filter((r) => r.path === GRADE_PATH && code(r) !== TOKEN_EXPIRED);
 	s.check(
 		gradeCalls.length === 1 && gradeCalls[0].status === 200 && gradeCalls[0].seq < (sent[0]?.seq ?? 0),
@@ -562,7 +574,7 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 	const emulator = await startEmulator({ seed: EXAMPLE_SEED, writeRateLimit: { limit: 100, windowMs: 60_000 } });
 	const sheet = sheetExpectations(emulator);
 	const examples = loadAllExamples();
-	const v1 = loadV1Workflow();
+	const byId = spreadsheetByAssessmentId(examples.spreadsheet);
 	const box = new Sandbox(install, true);
 	const { n8n } = box;
 	const t0 = Date.now();
@@ -586,13 +598,13 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			withId(withCredential(form, BAD_CREDENTIAL), 'formBadSecret'),
 			custom(examples.aiAgent),
 			custom(examples.probationLoop),
-			custom(v1),
+			custom(byId),
 		];
-		const imported = await timed(`n8n import:workflow (${workflows.length}: the 5 examples + 2 copies of the form + the version-1 workflow)`, () =>
+		const imported = await timed(`n8n import:workflow (${workflows.length}: the 5 examples + 2 copies of the form + the spreadsheet example by assessment ID)`, () =>
 			n8n.importWorkflows(workflows),
 		);
 
-		await scenario('examples import (5 files + 2 form copies + a version-1 workflow), AI agent and probation loop included', async (s) => {
+		await scenario('examples import (5 files + 2 form copies + the spreadsheet example by assessment ID), AI agent and probation loop included', async (s) => {
 			s.check(imported.exitCode === 0 && /Successfully imported 8 workflows/.test(imported.stdout), 'import:workflow accepted all 8', () => dump(imported));
 			const tools = examples.aiAgent.nodes.filter((n) => n.type.endsWith('feishuCoreHrTool'));
 			s.check(
@@ -600,7 +612,10 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 				`the AI example uses the tool type for both its tools (${tools.map((t) => t.name).join(', ')})`,
 			);
 			const feishuNodes = Object.values(examples).flatMap((wf) => wf.nodes.filter((n) => n.type.startsWith(PACKAGE_TYPE_PREFIX) && !n.type.endsWith('Trigger')));
-			s.check(feishuNodes.length === 7 && feishuNodes.every((n) => n.typeVersion === 2), 'every Feishu CoreHR node in the examples is version 2 (what a new node is)', () =>
+			s.check(
+				feishuNodes.length === 7 && feishuNodes.every((n) => n.typeVersion === FEISHU_NODE_VERSION),
+				`every Feishu CoreHR node in the examples is the node's current version (${FEISHU_NODE_VERSION}, what a new node is)`,
+				() =>
 				feishuNodes.map((n) => `${n.name}: ${n.typeVersion}`).join('\n'),
 			);
 		});
@@ -760,11 +775,11 @@ async function runVersion(version: string, tgz: string): Promise<void> {
 			s.check(emulator.tokenExchanges === 0 && changedIds(emulator, before).length === 0, 'no token issued, no assessment changed');
 		});
 
-		await scenario('version 1 workflow (saved before version 2): by assessment ID, 30 rows, 6 bad, as before', async (s) => {
+		await scenario(`sheet by assessment ID: ${BY_ID_ROWS.length} rows, ${BY_ID_BAD_ROWS.length} bad, every field from the row, no lookups`, async (s) => {
 			emulator.reset();
 			const before = snapshot(emulator);
-			const res = await timed(`n8n execute --id=${v1.id}`, () => n8n.execute(v1.id));
-			checkV1SheetRun(s, res, emulator, before, 'Update assessment in Feishu');
+			const res = await timed(`n8n execute --id=${byId.id}`, () => n8n.execute(byId.id));
+			checkByIdSheetRun(s, res, emulator, before, 'Update assessment in Feishu');
 		});
 
 		await faultMixScenario(n8n, emulator, scenario);

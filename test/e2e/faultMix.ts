@@ -1,6 +1,6 @@
 /**
- * Issue 19's mixed faults in a real n8n: 200 rows → a new Feishu CoreHR node (version 3, Update by
- * assessment ID) with every option as the editor starts it — Requests in Parallel 50, Max
+ * Issue 19's mixed faults in a real n8n: 200 rows → a new Feishu CoreHR node (its current version,
+ * Update by assessment ID) with every option as the editor starts it — Requests in Parallel 50, Max
  * Retries 3, Timeout 30 s, Rate-Limit Wait 180 s, pacing at Feishu's 100 writes per minute — and
  * On Error: Continue, so that a row lost to a fault shows as an error item instead of stopping
  * the run. That takes about 2.5 minutes per n8n version; N8N_E2E_FAULT_MIX_UNPACED=1 turns pacing
@@ -18,9 +18,9 @@
  */
 import type { Emulator } from '../../dev/emulator/types';
 import type { AssessmentRecord, FaultSpec, RequestLogEntry } from '../../dev/emulator/types';
-import { CUSTOM_TYPE_PREFIX, emulatorCredential } from '../../dev/n8n/examples';
+import { CUSTOM_TYPE_PREFIX, FEISHU_NODE_VERSION, emulatorCredential } from '../../dev/n8n/examples';
 import { buildWorkflow, manualTrigger, nodeItems, summarizeRun, type CommandResult, type N8nInstance } from '../../dev/n8n/runner';
-import { newNodeUpdateParameters } from '../helpers/updateParameters';
+import { updateParameters } from '../helpers/updateParameters';
 import type { RunScenario, Scenario } from './scenario';
 
 export const FAULT_MIX_SCENARIO = 'fault mix (issue 19): 200 rows at a new node\'s defaults (50 in parallel) under mixed faults: each written once, no error item';
@@ -73,7 +73,7 @@ function expectedRecord(row: Row): Partial<AssessmentRecord> {
 /** Every option at its default, pacing (100 writes per minute) included, unless N8N_E2E_FAULT_MIX_UNPACED=1. */
 const PACED = process.env.N8N_E2E_FAULT_MIX_UNPACED !== '1';
 
-/** Start → Rows (raw JSON) → Split Out → the Feishu node, version 3, options untouched but pacing. */
+/** Start → Rows (raw JSON) → Split Out → the Feishu node at its current version, options untouched but pacing. */
 function faultMixWorkflow(rows: Row[]): object {
 	return buildWorkflow({
 		id: WORKFLOW_ID,
@@ -85,8 +85,8 @@ function faultMixWorkflow(rows: Row[]): object {
 			{
 				name: NODE,
 				type: `${CUSTOM_TYPE_PREFIX}feishuCoreHr`,
-				typeVersion: 3,
-				parameters: newNodeUpdateParameters(PACED ? {} : { maxRequestsPerMinute: 0 }),
+				typeVersion: FEISHU_NODE_VERSION,
+				parameters: updateParameters(PACED ? {} : { maxRequestsPerMinute: 0 }),
 				credentials: { feishuCoreHrApi: CREDENTIAL },
 				onError: 'continueRegularOutput',
 			},
@@ -137,7 +137,7 @@ export async function faultMixScenario(n8n: N8nInstance, emulator: Pick<Emulator
 		const imported = await n8n.importWorkflows([faultMixWorkflow(rows)]);
 		s.check(
 			imported.exitCode === 0,
-			`workflow imported: Start → ${ROWS} rows → Split Out → ${NODE} (version 3, options at their defaults${PACED ? '' : ' but Max Requests per Minute 0'}, On Error: Continue)`,
+			`workflow imported: Start → ${ROWS} rows → Split Out → ${NODE} (version ${FEISHU_NODE_VERSION}, options at their defaults${PACED ? '' : ' but Max Requests per Minute 0'}, On Error: Continue)`,
 		);
 
 		await admin.call('POST', 'config', { writeRateLimit: { limit: 25, windowMs: 1_000 } });

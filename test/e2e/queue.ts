@@ -11,8 +11,8 @@
  *
  * Scenarios (one Feishu app, one credential, the emulator's generated people of seed 500):
  *   three sheets   one webhook-triggered workflow (Webhook → Split Out → Feishu CoreHR Update by
- *                  employee number, the node of examples/spreadsheet-to-assessments.json, with
- *                  Requests in Parallel at new nodes' default) posted three 100-row sheets at once. Every row applied exactly once (emulator's write
+ *                  employee number, the node of examples/spreadsheet-to-assessments.json as the
+ *                  file has it: Requests in Parallel at its default, 50) posted three 100-row sheets at once. Every row applied exactly once (emulator's write
  *                  log), no error items, every execution succeeded on a worker (not the main);
  *                  prints utilisation of the 100/min window and the 429s Feishu answered.
  *   worker crash   a 200-row sheet of Create (one new assessment per employee); the worker running
@@ -37,10 +37,9 @@ import { spawn } from 'node:child_process';
 
 import { generatedPerson, startEmulator } from '../../dev/emulator';
 import type { Emulator, RequestLogEntry } from '../../dev/emulator/types';
-import { CUSTOM_TYPE_PREFIX, EXAMPLE_CREDENTIAL, emulatorCredential, loadExample, withTypePrefix } from '../../dev/n8n/examples';
+import { CUSTOM_TYPE_PREFIX, EXAMPLE_CREDENTIAL, FEISHU_NODE_VERSION, emulatorCredential, loadExample, withTypePrefix } from '../../dev/n8n/examples';
 import { ensureN8n, freePort, N8nInstance, REPO_ROOT, type JsonObject, type N8nInstall, type N8nServer } from '../../dev/n8n/runner';
 import { GroupProcess } from '../../dev/n8n/groupProcess';
-import { DEFAULT_REQUESTS_IN_PARALLEL } from '../../nodes/FeishuCoreHr/actions/requestOptions';
 import type { ScenarioResult } from './scenario';
 import { scenarioRunner } from './scenario';
 import {
@@ -423,32 +422,29 @@ function webhookWorkflow(id: string, name: string, webhookPath: string, feishu: 
 	};
 }
 
-/** Requests in Parallel as new nodes (version 3) have it by default: three sheets then start with a burst each. */
-const IN_PARALLEL = { requestsInParallel: DEFAULT_REQUESTS_IN_PARALLEL };
-
 /**
- * The Feishu CoreHR node of examples/spreadsheet-to-assessments.json (Update by employee number,
- * final assessment), with the default Requests in Parallel of new nodes.
+ * The Feishu CoreHR node of examples/spreadsheet-to-assessments.json as the file has it (Update by
+ * employee number, final assessment; options at their defaults, so 50 Requests in Parallel: three
+ * sheets start with a burst each).
  */
 function exampleUpdateNode(): JsonObject {
 	const wf = withTypePrefix(loadExample('spreadsheet'), CUSTOM_TYPE_PREFIX);
 	const node = wf.nodes.find((n) => n.type === `${CUSTOM_TYPE_PREFIX}feishuCoreHr`);
 	if (!node) throw new Error('examples/spreadsheet-to-assessments.json has no Feishu CoreHR node');
-	const parameters = node.parameters as JsonObject;
-	return { ...node, parameters: { ...parameters, options: { ...(parameters.options as JsonObject | undefined), ...IN_PARALLEL } } };
+	return node;
 }
 
-/** Create, version 2: one new (non-final, not started) assessment per row, for the employee of 工号, with the default Requests in Parallel of new nodes. */
+/** Create (the node's current version): one new (non-final, not started) assessment per row, for the employee of 工号, options at their defaults. */
 function createNode(): JsonObject {
 	return {
 		type: `${CUSTOM_TYPE_PREFIX}feishuCoreHr`,
-		typeVersion: 2,
+		typeVersion: FEISHU_NODE_VERSION,
 		parameters: {
 			resource: 'probationAssessment',
 			operation: 'create',
 			employee: { __rl: true, mode: 'employeeNumber', value: '={{ $json.工号 }}' },
 			assessments: { assessment: [{ assessmentStatus: 'not_started', isFinalAssessment: false, additionalFields: { assessmentComment: '={{ $json.评语 }}' } }] },
-			options: IN_PARALLEL,
+			options: {},
 		},
 		credentials: { feishuCoreHrApi: { ...EXAMPLE_CREDENTIAL } },
 		onError: 'continueRegularOutput',

@@ -302,7 +302,7 @@ function createParameters(inParallel: number, options: IDataObject = {}): INodeP
 	return {
 		resource: 'probationAssessment',
 		operation: 'create',
-		employmentId: '={{ $json.e }}',
+		employee: { __rl: true, mode: 'id', value: '={{ $json.e }}' },
 		assessments: { assessment: [{ assessmentStatus: 'not_started', isFinalAssessment: false }] },
 		options: { maxRequestsPerMinute: 0, requestsInParallel: inParallel, ...options },
 	};

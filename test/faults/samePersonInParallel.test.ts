@@ -40,7 +40,7 @@ async function twoRows(first: string, second: string, requestsInParallel: number
 		isFinalAssessment: 'true',
 		options: { maxRequestsPerMinute: 0, requestsInParallel },
 	});
-	const result = await runFeishu(credentials, rows, parameters, { typeVersion: 3, continueOnFail });
+	const result = await runFeishu(credentials, rows, parameters, { continueOnFail });
 	return { zhang, result };
 }
 

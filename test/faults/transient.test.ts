@@ -121,16 +121,18 @@ describe('answers slower than the timeout', () => {
 	it('times out, retries with the same client token, and never applies a late duplicate', async () => {
 		const { ids, outcome } = await scenario(
 			'slow',
-			{ timeoutSeconds: 0.5, maxRetries: 2 },
+			// 50 rows in flight on a busy 2-core machine: an ordinary answer may take a good part of a
+			// second, so the timeout leaves room for that and the held answers are well past it.
+			{ timeoutSeconds: 2, maxRetries: 2 },
 			(ids) => {
 				// Held first, then handled: the write lands after the node gave up on that attempt.
-				emulator.faults.slowResponses(1, 1_000, { afterApply: false, ...only(ids[7]) });
+				emulator.faults.slowResponses(1, 4_000, { afterApply: false, ...only(ids[7]) });
 				// Applied at once, answer held.
-				emulator.faults.slowResponses(1, 1_000, { afterApply: true, ...only(ids[100]) });
+				emulator.faults.slowResponses(1, 4_000, { afterApply: true, ...only(ids[100]) });
 				// Every attempt too slow: the row fails, yet its first attempt lands late.
-				emulator.faults.slowResponses(3, 1_000, { afterApply: false, ...only(ids[190]) });
+				emulator.faults.slowResponses(3, 4_000, { afterApply: false, ...only(ids[190]) });
 			},
-			{ ambiguous: [190], settleMs: 1_200 },
+			{ ambiguous: [190], settleMs: 4_500 },
 		);
 		expect([...outcome.failed.keys()]).toEqual([190]);
 		expect(outcome.failed.get(190)).toMatch(/.{20,}/);

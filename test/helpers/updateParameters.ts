@@ -6,7 +6,8 @@ export function updateParameters(options: INodeParameters = {}, extra: INodePara
 	return {
 		resource: 'probationAssessment',
 		operation: 'update',
-		assessmentId: '={{ $json.id }}',
+		assessmentBy: 'assessmentId',
+		assessmentId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
 		assessmentStatus: '={{ $json.status }}',
 		isFinalAssessment: '={{ $json.final }}',
 		additionalFields: {
@@ -17,12 +18,4 @@ export function updateParameters(options: INodeParameters = {}, extra: INodePara
 		options,
 		...extra,
 	};
-}
-
-/**
- * The same for a new node (version 3): the assessment named through its resource locator, by ID,
- * and the options given (none: every option as the editor starts it).
- */
-export function newNodeUpdateParameters(options: INodeParameters = {}): INodeParameters {
-	return updateParameters(options, { assessmentBy: 'assessmentId', assessmentId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } });
 }

@@ -10,7 +10,7 @@ import type { MemoryCredentialsHelper, WorkflowRun } from '../../dev/harness/n8n
 import { runFeishu } from '../../dev/harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
 
-export { newNodeUpdateParameters, updateParameters } from './updateParameters';
+export { updateParameters } from './updateParameters';
 
 export const PATCH_PREFIX = '/open-apis/corehr/v2/probation/assessments/';
 
@@ -170,7 +170,7 @@ export function onRequest(
 }
 
 /**
- * Update version 2 by employee, reading the row as a sheet would give it: `key` (employee number,
+ * Update by employee, reading the row as a sheet would give it: `key` (employee number,
  * email or ID, as the mode says), `final` (empty: keep), `result` and `comment`.
  */
 export function updateByEmployee(mode: 'employeeNumber' | 'email' | 'id', extra: INodeParameters = {}): INodeParameters {

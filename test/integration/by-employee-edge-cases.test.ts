@@ -1,5 +1,5 @@
 /**
- * Reviewer's attempts to break Update/Create version 2 as a user would. Each test states what
+ * Reviewer's attempts to break Update/Create by employee as a user would. Each test states what
  * the README promises; a failing test here is a defect report.
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
@@ -46,7 +46,7 @@ const person = (employee_number: string, email_address: string, name: string, ex
 const byEmployee = updateByEmployee;
 
 async function run(rows: IDataObject[], parameters: INodeParameters, opts: { continueOnFail?: boolean; with?: MemoryCredentialsHelper } = {}) {
-	const result = await runFeishu(opts.with ?? credentials, rows, parameters, { typeVersion: 2, continueOnFail: opts.continueOnFail ?? true });
+	const result = await runFeishu(opts.with ?? credentials, rows, parameters, { continueOnFail: opts.continueOnFail ?? true });
 	expect(leakedSecrets([result.items, result.error], secretsOf(emulator))).toEqual([]);
 	return result;
 }
@@ -186,7 +186,7 @@ describe('Employee → Search → Include Probation without the assessment scope
 			credentialsFor(NO_ASSESSMENT_SCOPE_APP),
 			[{}],
 			{ resource: 'employee', operation: 'search', returnAll: true, filters: { employeeNumbers: 'E040' }, options: { includeProbation: true } },
-			{ typeVersion: 2, continueOnFail: true },
+			{ continueOnFail: true },
 		);
 		const hints = result.run.data.resultData.runData['Feishu CoreHR']?.[0]?.hints ?? [];
 		const said = JSON.stringify([result.items.map((i) => i.json), hints]);

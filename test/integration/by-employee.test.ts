@@ -23,7 +23,7 @@ withEmulator((e, c) => {
 const byEmployee = updateByEmployee;
 
 async function run(rows: IDataObject[], parameters: INodeParameters) {
-	const result = await runFeishu(credentials, rows, parameters, { typeVersion: 2, continueOnFail: true });
+	const result = await runFeishu(credentials, rows, parameters, { continueOnFail: true });
 	expect(leakedSecrets([result.items, result.error], secretsOf(emulator))).toEqual([]);
 	return result;
 }
@@ -163,7 +163,7 @@ describe('Update by employee', () => {
 	it('resolves a 250-row sheet with a handful of batched lookups, in row order', async () => {
 		const rows = Array.from({ length: 250 }, (_, k) => ({ key: generatedPerson(k % 20).employee_number, result: k % 2 ? 'Pass' : 'Fail', comment: `row ${k}` }));
 		rows.push({ key: UNKNOWN_EMPLOYEE.employeeNumber, result: 'Pass', comment: 'unknown' });
-		const result = await runFeishu(credentials, rows, byEmployee('employeeNumber', { options: { maxRequestsPerMinute: 0 } }), { typeVersion: 2, continueOnFail: true });
+		const result = await runFeishu(credentials, rows, byEmployee('employeeNumber', { options: { maxRequestsPerMinute: 0 } }), { continueOnFail: true });
 		expect(result.items).toHaveLength(251);
 		expect(result.items.map((i) => i.pairedItem)).toEqual(rows.map((_, item) => ({ item })));
 		expect(result.items.slice(0, 250).every((i) => i.json.error === undefined)).toBe(true);
@@ -209,7 +209,7 @@ describe('picking in the editor (resource locators, From List)', () => {
 		for (const r of found.results) expect(r.name).toMatch(new RegExp(`^${gao.localName} · ${gao.employeeNumber} · .* — not final`));
 	});
 
-	it('Delete (version 2) takes an assessment picked from the list', async () => {
+	it('Delete takes an assessment picked from the list', async () => {
 		const [first] = PEOPLE_CASES.severalNonFinal.current.probation!.assessmentIds;
 		const result = await run([{}], {
 			resource: 'probationAssessment',

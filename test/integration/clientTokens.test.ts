@@ -13,7 +13,7 @@ withEmulator((e, c) => {
 const createFor = (employmentId: string) => ({
 	resource: 'probationAssessment',
 	operation: 'create',
-	employmentId,
+	employee: { __rl: true, mode: 'id', value: employmentId },
 	assessments: { assessment: [{ assessmentStatus: 'not_started', isFinalAssessment: false }] },
 });
 

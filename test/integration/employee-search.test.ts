@@ -22,7 +22,7 @@ const employeeSearches = () => emulator.requests.filter((r) => r.path.endsWith('
 
 describe('Employee → Search', () => {
 	it('finds people by exact employee numbers, keeping leading zeros, with who they are', async () => {
-		const result = await runFeishu(credentials, [{}], search({ employeeNumbers: `${PEOPLE_CASES.leadingZeros.employeeNumber}, ${PEOPLE_CASES.numericLooking.employeeNumber}` }), { typeVersion: 2 });
+		const result = await runFeishu(credentials, [{}], search({ employeeNumbers: `${PEOPLE_CASES.leadingZeros.employeeNumber}, ${PEOPLE_CASES.numericLooking.employeeNumber}` }));
 		expect(result.error).toBeUndefined();
 		const byNumber = Object.fromEntries(result.items.map((i) => [i.json.employeeNumber, i.json]));
 		expect(Object.keys(byNumber).sort()).toEqual(['000123', '030123']);
@@ -36,15 +36,15 @@ describe('Employee → Search', () => {
 	});
 
 	it('finds both people behind a shared name by keyword, so a user (or an agent) sees the name is not unique', async () => {
-		const result = await runFeishu(credentials, [{}], search({ keyword: PEOPLE_CASES.sameNameA.localName }), { typeVersion: 2 });
+		const result = await runFeishu(credentials, [{}], search({ keyword: PEOPLE_CASES.sameNameA.localName }));
 		expect(result.items.map((i) => i.json.employeeNumber).sort()).toEqual([PEOPLE_CASES.sameNameA.employeeNumber, PEOPLE_CASES.sameNameB.employeeNumber].sort());
 	});
 
 	it('shows a rehired person\'s former employment only when asked for people who left', async () => {
 		const liu = PEOPLE_CASES.rehired;
-		const current = await runFeishu(credentials, [{}], search({ workEmails: liu.email, employmentStatus: 'hired' }), { typeVersion: 2 });
+		const current = await runFeishu(credentials, [{}], search({ workEmails: liu.email, employmentStatus: 'hired' }));
 		expect(current.items.map((i) => i.json.employmentId)).toEqual([liu.current.employmentId]);
-		const left = await runFeishu(credentials, [{}], search({ workEmails: liu.email, employmentStatus: 'terminated' }), { typeVersion: 2 });
+		const left = await runFeishu(credentials, [{}], search({ workEmails: liu.email, employmentStatus: 'terminated' }));
 		expect(left.items.map((i) => i.json.employmentId)).toEqual([liu.employments[0].employmentId]);
 	});
 
@@ -55,7 +55,6 @@ describe('Employee → Search', () => {
 			credentials,
 			[{}],
 			search({ employeeNumbers: [gao.employeeNumber, deng.employeeNumber] }, { options: { includeProbation: true } }),
-			{ typeVersion: 2 },
 		);
 		const byNumber = Object.fromEntries(result.items.map((i) => [i.json.employeeNumber, i.json]));
 		const probation = byNumber[gao.employeeNumber].probation as IDataObject;
@@ -66,14 +65,14 @@ describe('Employee → Search', () => {
 	});
 
 	it('refuses a filter value it cannot use, before any request, naming it', async () => {
-		const result = await runFeishu(credentials, [{}], search({ workEmails: 'zhang san' }), { typeVersion: 2, continueOnFail: true });
+		const result = await runFeishu(credentials, [{}], search({ workEmails: 'zhang san' }), { continueOnFail: true });
 		expect(String(result.items[0].json.error)).toContain('Work Emails "zhang san" is not valid');
 		expect(employeeSearches()).toEqual([]);
 	});
 
 	it('outputs null for fields Feishu leaves out (no permission to read emails and names)', async () => {
 		emulator.setHiddenEmployeeFields(EMAIL_AND_NAME_FIELDS);
-		const result = await runFeishu(credentials, [{}], search({ employeeNumbers: PEOPLE_CASES.leadingZeros.employeeNumber }), { typeVersion: 2 });
+		const result = await runFeishu(credentials, [{}], search({ employeeNumbers: PEOPLE_CASES.leadingZeros.employeeNumber }));
 		expect(result.items[0].json).toMatchObject({ employeeNumber: '000123', name: null, workEmail: null });
 	});
 });

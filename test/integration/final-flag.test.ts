@@ -1,6 +1,6 @@
 /**
- * Issue: an Update that does not mention the final flag must not change it. Version 2 keeps the
- * value Feishu holds (read through the employee's probation); version 1 keeps its old behaviour.
+ * Issue: an Update that does not mention the final flag must not change it. Update keeps the
+ * value Feishu holds (read through the employee's probation) unless the row says Yes or No.
  * Run through n8n-core's real execution against the emulator over loopback.
  */
 import type { INodeParameters } from 'n8n-workflow';
@@ -60,7 +60,7 @@ const sentFlags = (assessmentIds: string[]) =>
 
 const probationSearches = () => emulator.requests.filter((r) => r.path.endsWith('/probation/search'));
 
-describe('version 2 keeps the final flag unless the row says otherwise', () => {
+describe('Update keeps the final flag unless the row says otherwise', () => {
 	it('sends each assessment\'s current flag back: a final assessment stays final', async () => {
 		const { employments, finals, others } = seedTwoProbations();
 		const rows = [
@@ -68,7 +68,7 @@ describe('version 2 keeps the final flag unless the row says otherwise', () => {
 			{ assessmentId: others[0], employmentId: employments[0], status: 'Completed', result: 'Pass' },
 			{ assessmentId: finals[1], employmentId: employments[1], status: 'Completed', result: 'Pass' },
 		];
-		const result = await runFeishu(credentials, rows, byIdParameters(), { typeVersion: 2 });
+		const result = await runFeishu(credentials, rows, byIdParameters());
 		expect(result.error).toBeUndefined();
 		expect(sentFlags([finals[0], others[0], finals[1]])).toEqual([true, false, true]);
 		expect(emulator.assessments.get(finals[0])).toMatchObject({ is_final_asssessment: true, assessment_result: 'rejected' });
@@ -87,7 +87,7 @@ describe('version 2 keeps the final flag unless the row says otherwise', () => {
 			{ assessmentId: others[0], employmentId: employments[0], status: 'completed', final: 'yes' },
 			{ assessmentId: finals[1], employmentId: employments[1], status: 'completed', final: '' },
 		];
-		const result = await runFeishu(credentials, rows, byIdParameters({ isFinalAssessment: '={{ $json.final }}' }), { typeVersion: 2 });
+		const result = await runFeishu(credentials, rows, byIdParameters({ isFinalAssessment: '={{ $json.final }}' }));
 		expect(result.error).toBeUndefined();
 		expect(sentFlags([finals[0], others[0], finals[1]])).toEqual([false, true, true]);
 	});
@@ -95,7 +95,6 @@ describe('version 2 keeps the final flag unless the row says otherwise', () => {
 	it('refuses to guess without the employee, and sends nothing for that row', async () => {
 		const { finals } = seedTwoProbations();
 		const result = await runFeishu(credentials, [{ assessmentId: finals[0], status: 'completed' }], byIdParameters({ employmentId: '' }), {
-			typeVersion: 2,
 			continueOnFail: true,
 		});
 		const error = String(result.items[0].json.error);
@@ -112,7 +111,7 @@ describe('version 2 keeps the final flag unless the row says otherwise', () => {
 			credentials,
 			[{ assessmentId: finals[1], employmentId: employments[0], status: 'completed', result: 'Pass' }],
 			byIdParameters(),
-			{ typeVersion: 2, continueOnFail: true },
+			{ continueOnFail: true },
 		);
 		const error = String(result.items[0].json.error);
 		expect(error).toContain(`Assessment ${finals[1]} is not an assessment of employment ${employments[0]}`);
@@ -123,11 +122,11 @@ describe('version 2 keeps the final flag unless the row says otherwise', () => {
 	it('follows the README recipe: Search with Split Out → Update status and result, finals stay final', async () => {
 		const { finals, others } = seedTwoProbations();
 		const run = await runChain(credentials, [{}], [
-			{ name: 'Search', type: FEISHU_NODE_TYPE, typeVersion: 2, parameters: { resource: 'probation', operation: 'search', returnAll: true, options: { splitOutAssessments: true } } },
+			// As README.md's recipe sets them: Return All and Split Out Assessments on (Split Out sits beside Return All).
+			{ name: 'Search', type: FEISHU_NODE_TYPE, parameters: { resource: 'probation', operation: 'search', returnAll: true, splitOutAssessments: true } },
 			{
 				name: 'Update',
 				type: FEISHU_NODE_TYPE,
-				typeVersion: 2,
 				parameters: byIdParameters({
 					assessmentStatus: 'completed',
 					additionalFields: { assessmentResult: 'approved' },
@@ -141,17 +140,20 @@ describe('version 2 keeps the final flag unless the row says otherwise', () => {
 	});
 });
 
-describe('version 1 workflows behave as before', () => {
-	it('still sends the Is Final Assessment parameter as given (default false), with no lookup', async () => {
+describe('a final flag given as Yes or No', () => {
+	it('is sent as given, with no lookup, when the assessment is named by ID alone', async () => {
 		const { finals } = seedTwoProbations();
 		const result = await runFeishu(credentials, [{ id: finals[0] }], {
 			resource: 'probationAssessment',
 			operation: 'update',
-			assessmentId: '={{ $json.id }}',
+			assessmentBy: 'assessmentId',
+			assessmentId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
 			assessmentStatus: 'completed',
+			isFinalAssessment: 'false',
 		});
 		expect(result.error).toBeUndefined();
 		expect(allPatches(emulator).map((p) => p.body)).toEqual([{ assessment_status: 'completed', is_final_asssessment: false }]);
+		expect(emulator.assessments.get(finals[0])).toMatchObject({ is_final_asssessment: false });
 		expect(probationSearches()).toEqual([]);
 	});
 });

@@ -20,10 +20,10 @@ withEmulator((e, c) => {
 	credentials = c;
 }, PEOPLE_SEED);
 
-const V2 = { typeVersion: 2, continueOnFail: true };
+const CONTINUE = { continueOnFail: true };
 
 async function run(rows: IDataObject[], parameters: INodeParameters) {
-	const result = await runFeishu(credentials, rows, parameters, V2);
+	const result = await runFeishu(credentials, rows, parameters, CONTINUE);
 	expect(leakedSecrets([result.items, result.error], secretsOf(emulator))).toEqual([]);
 	return result;
 }
@@ -206,8 +206,8 @@ describe('Probation → Withdraw Conversion', () => {
 	it('takes back a conversion submitted earlier in the same workflow, by the employment ID Submit returned', async () => {
 		const huang = PEOPLE_CASES.leadingZeros;
 		const result = await runChain(credentials, [{ key: huang.employeeNumber, mode: 'process' }], [
-			{ name: 'Submit', type: FEISHU_NODE_TYPE, parameters: submitParams(), typeVersion: 2 },
-			{ name: 'Withdraw', type: FEISHU_NODE_TYPE, parameters: withdrawParams({ __rl: true, mode: 'id', value: '={{ $json.employmentId }}' }), typeVersion: 2 },
+			{ name: 'Submit', type: FEISHU_NODE_TYPE, parameters: submitParams() },
+			{ name: 'Withdraw', type: FEISHU_NODE_TYPE, parameters: withdrawParams({ __rl: true, mode: 'id', value: '={{ $json.employmentId }}' }) },
 		]);
 		expect(result.error).toBeUndefined();
 		const [withdraw] = calls('withdraw');
@@ -302,7 +302,7 @@ describe('Probation → Edit', () => {
 		});
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
 
-		const search = await run([{}], { resource: 'probation', operation: 'search', filters: { employmentIds: gao.current.employmentId }, options: { userIdType: 'people_corehr_id' } });
+		const search = await run([{}], { resource: 'probation', operation: 'search', filters: { employmentIds: gao.current.employmentId, userIdType: 'people_corehr_id' } });
 		expect(search.items[0].json).toMatchObject({
 			probationOutcome: 'delayed',
 			probationOutcomeLabel: 'Delayed',
@@ -433,15 +433,15 @@ describe('the scopes each operation needs', () => {
 		const key = PEOPLE_CASES.leadingZeros.employeeNumber;
 		const noProbationWrite = freshCredentials(scoped, NO_PROBATION_WRITE);
 		for (const parameters of [submitParams(), withdrawParams(), { resource: 'probation', operation: 'edit', employee: byNumber, changes: { notes: 'x' } }]) {
-			const result = await runFeishu(noProbationWrite, [{ key, mode: 'process' }], parameters, V2);
+			const result = await runFeishu(noProbationWrite, [{ key, mode: 'process' }], parameters, CONTINUE);
 			expect(errors(result)[0]).toContain('missing scope corehr:probation:write');
 			expect(errors(result)[0]).toContain('code 99991672');
 		}
 		const noAssessmentWrite = freshCredentials(scoped, NO_ASSESSMENT_WRITE);
-		const result = await runFeishu(noAssessmentWrite, [{}], { resource: 'probation', operation: 'enableDisableAssessment', assessmentFeature: 'disable' }, V2);
+		const result = await runFeishu(noAssessmentWrite, [{}], { resource: 'probation', operation: 'enableDisableAssessment', assessmentFeature: 'disable' }, CONTINUE);
 		expect(errors(result)[0]).toContain('missing scope corehr:probation.assessment:write');
 		// The other app may switch it: the scopes are separate.
-		const allowed = await runFeishu(noProbationWrite, [{}], { resource: 'probation', operation: 'enableDisableAssessment', assessmentFeature: 'disable' }, V2);
+		const allowed = await runFeishu(noProbationWrite, [{}], { resource: 'probation', operation: 'enableDisableAssessment', assessmentFeature: 'disable' }, CONTINUE);
 		expect(errors(allowed)).toEqual(['']);
 	});
 });

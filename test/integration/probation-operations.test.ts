@@ -12,6 +12,9 @@ withEmulator((e, c) => {
 
 const searchParams = (extra: Record<string, unknown> = {}) => ({ resource: 'probation', operation: 'search', ...extra });
 
+/** A resource locator set to "By ID", as the editor saves it. */
+const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+
 const searches = () => emulator.requests.filter((r) => r.path.endsWith('/probation/search'));
 
 describe('Probation → Search', () => {
@@ -43,7 +46,7 @@ describe('Probation → Search', () => {
 	});
 
 	it('splits out one item per assessment with the employment ID and probation status', async () => {
-		const result = await runFeishu(credentials, [{}], searchParams({ returnAll: true, options: { splitOutAssessments: true } }));
+		const result = await runFeishu(credentials, [{}], searchParams({ returnAll: true, splitOutAssessments: true }));
 		const expected = [...emulator.assessments.keys()].sort();
 		expect(result.items.map((i) => i.json.assessmentId).sort()).toEqual(expected);
 		for (const item of result.items) {
@@ -55,12 +58,11 @@ describe('Probation → Search', () => {
 		}
 	});
 
-	it('filters by employment IDs and a date range, sent as YYYY-MM-DD pairs', async () => {
+	it('filters by employment IDs of the type set next to them and a date range, sent as YYYY-MM-DD pairs', async () => {
 		const [a, b] = [...emulator.probations.keys()];
 		const result = await runFeishu(credentials, [{ ids: `${a}, ${b}` }], searchParams({
 			returnAll: true,
-			filters: { employmentIds: '={{ $json.ids }}', probationStartDateFrom: '2020-01-01T00:00:00', probationStartDateTo: '2030-12-31' },
-			options: { userIdType: 'people_corehr_id' },
+			filters: { employmentIds: '={{ $json.ids }}', userIdType: 'people_corehr_id', probationStartDateFrom: '2020-01-01T00:00:00', probationStartDateTo: '2030-12-31' },
 		}));
 		expect(result.items.map((i) => i.json.employmentId).sort()).toEqual([a, b].sort());
 		expect(searches()[0].body).toMatchObject({
@@ -68,6 +70,8 @@ describe('Probation → Search', () => {
 			probation_start_date_start: '2020-01-01',
 			probation_start_date_end: '2030-12-31',
 		});
+		// The ID type set next to the IDs in Filters is the one Feishu is told.
+		expect(searches()[0].query).toMatchObject({ user_id_type: 'people_corehr_id' });
 	});
 
 	it('refuses half a date range before sending anything', async () => {
@@ -83,7 +87,7 @@ describe('Probation Assessment → Create and Delete', () => {
 		const result = await runFeishu(credentials, [{ employmentId }], {
 			resource: 'probationAssessment',
 			operation: 'create',
-			employmentId: '={{ $json.employmentId }}',
+			employee: byId('={{ $json.employmentId }}'),
 			assessments: {
 				assessment: [
 					{ assessmentStatus: 'completed', isFinalAssessment: false, additionalFields: { assessmentScore: 70, assessmentResult: 'approved' } },
@@ -105,7 +109,7 @@ describe('Probation Assessment → Create and Delete', () => {
 		emulator.faults.dropConnections(1, { afterApply: true, match: { method: 'POST', path: '/assessments' } });
 		const before = emulator.assessments.size;
 		const result = await runFeishu(credentials, [{}], {
-			resource: 'probationAssessment', operation: 'create', employmentId,
+			resource: 'probationAssessment', operation: 'create', employee: byId(employmentId),
 			assessments: { assessment: [{ assessmentStatus: 'in_process', isFinalAssessment: false }] },
 		});
 		expect(result.error).toBeUndefined();
@@ -117,16 +121,16 @@ describe('Probation Assessment → Create and Delete', () => {
 
 	it('deletes an assessment, and calls "not found" after a lost answer unknown, never deleted', async () => {
 		const [first, second] = [...emulator.assessments.keys()];
-		const ok = await runFeishu(credentials, [{ id: first }], { resource: 'probationAssessment', operation: 'delete', assessmentId: '={{ $json.id }}' });
+		const ok = await runFeishu(credentials, [{ id: first }], { resource: 'probationAssessment', operation: 'delete', assessmentId: byId('={{ $json.id }}') });
 		expect(ok.items[0].json).toMatchObject({ assessmentId: first, deleted: true, code: 0 });
 		expect(emulator.assessments.has(first)).toBe(false);
 
 		emulator.faults.dropConnections(1, { afterApply: true, match: { method: 'DELETE' } });
-		const retried = await runFeishu(credentials, [{ id: second }], { resource: 'probationAssessment', operation: 'delete', assessmentId: '={{ $json.id }}' });
+		const retried = await runFeishu(credentials, [{ id: second }], { resource: 'probationAssessment', operation: 'delete', assessmentId: byId('={{ $json.id }}') });
 		expect(retried.items).toHaveLength(0);
 		expect(retried.error?.message).toMatch(new RegExp(`Assessment ${second} may or may not have been deleted`));
 
-		const missing = await runFeishu(credentials, [{ id: first }], { resource: 'probationAssessment', operation: 'delete', assessmentId: '={{ $json.id }}' });
+		const missing = await runFeishu(credentials, [{ id: first }], { resource: 'probationAssessment', operation: 'delete', assessmentId: byId('={{ $json.id }}') });
 		expect(missing.error?.message).toMatch(/code 1162010/);
 	});
 });
@@ -135,11 +139,20 @@ describe('Search → Update in one workflow', () => {
 	it('finds an employee\'s assessments and updates them, with no HTTP Request node', async () => {
 		const employmentId = [...emulator.probations.keys()][2];
 		const result = await runChain(credentials, [{ employmentId }], [
-			{ name: 'Find', type: FEISHU_NODE_TYPE, parameters: searchParams({ returnAll: true, filters: { employmentIds: '={{ $json.employmentId }}' }, options: { splitOutAssessments: true } }) },
+			{ name: 'Find', type: FEISHU_NODE_TYPE, parameters: searchParams({ returnAll: true, splitOutAssessments: true, filters: { employmentIds: '={{ $json.employmentId }}' } }) },
 			{
 				name: 'Update',
 				type: FEISHU_NODE_TYPE,
-				parameters: { resource: 'probationAssessment', operation: 'update', assessmentId: '={{ $json.assessmentId }}', assessmentStatus: 'completed', isFinalAssessment: '={{ $json.isFinalAssessment }}', additionalFields: { assessmentResult: 'approved' } },
+				parameters: {
+					resource: 'probationAssessment',
+					operation: 'update',
+					assessmentBy: 'assessmentId',
+					assessmentId: byId('={{ $json.assessmentId }}'),
+					assessmentStatus: 'completed',
+					// Search outputs each assessment's flag: sent back as it was.
+					isFinalAssessment: '={{ $json.isFinalAssessment }}',
+					additionalFields: { assessmentResult: 'approved' },
+				},
 			},
 		]);
 		expect(result.error).toBeUndefined();
@@ -158,7 +171,7 @@ describe('IDs of the type the user chose', () => {
 
 		const refused = await runFeishu(credentials, [{}], {
 			resource: 'probation', operation: 'search',
-			filters: { employmentIds: 'ou_7dab8a3d3cdcc9da365777c7ad535d62' }, options: { userIdType: 'people_corehr_id' },
+			filters: { employmentIds: 'ou_7dab8a3d3cdcc9da365777c7ad535d62', userIdType: 'people_corehr_id' },
 		});
 		expect(refused.error?.message).toMatch(/Employment IDs "ou_7dab8a3d3cdcc9da365777c7ad535d62" is not valid/);
 	});
@@ -168,7 +181,7 @@ describe('Search reads its switches the way they are meant', () => {
 	it('treats the text "false" from an expression as false, and stops at the Limit', async () => {
 		const result = await runFeishu(credentials, [{ all: 'false', split: 'false' }], {
 			resource: 'probation', operation: 'search', returnAll: '={{ $json.all }}', limit: 5,
-			options: { splitOutAssessments: '={{ $json.split }}' },
+			splitOutAssessments: '={{ $json.split }}',
 		});
 		expect(result.items).toHaveLength(5);
 		expect(result.items[0].json).toHaveProperty('assessments');
@@ -187,7 +200,7 @@ describe('Create says why an assessment in its list is wrong', () => {
 	it('names the assessment and keeps the reason (required but empty)', async () => {
 		const [employmentId] = [...emulator.probations.keys()];
 		const result = await runFeishu(credentials, [{}], {
-			resource: 'probationAssessment', operation: 'create', employmentId,
+			resource: 'probationAssessment', operation: 'create', employee: byId(employmentId),
 			assessments: { assessment: [{ assessmentStatus: 'completed', isFinalAssessment: false }, { assessmentStatus: '={{ "" }}', isFinalAssessment: true }] },
 		});
 		expect(result.error?.message).toMatch(/Assessment 2: Assessment Status .* is required but empty/);

@@ -40,7 +40,7 @@ function credentialsOf(app: { appId: string; appSecret: string }): MemoryCredent
 	return helper;
 }
 
-const searchParams = (options: INodeParameters = {}): INodeParameters => ({ resource: 'probation', operation: 'search', returnAll: true, options });
+const searchParams = (extra: INodeParameters = {}): INodeParameters => ({ resource: 'probation', operation: 'search', returnAll: true, ...extra });
 const hintsOf = (result: Awaited<ReturnType<typeof runFeishu>>) => result.run.data.resultData.runData['Feishu CoreHR']?.[0]?.hints ?? [];
 const searchAnswers = () => emulator.requests.filter((r) => r.path.endsWith('/probation/search')).map((r) => r.responseBody as { data: { items: IDataObject[] } });
 
@@ -83,8 +83,8 @@ describe('Search with the assessment scope', () => {
 	it('finds nothing wrong when the only probation found has no assessments', async () => {
 		const lonely = [...emulator.probations.values()].find((p) => p.assessment_ids.length === 0)!;
 		const only = await runFeishu(credentialsOf(FULL_APP), [{ id: lonely.employment_id }], {
-			...searchParams({ splitOutAssessments: true, userIdType: 'people_corehr_id' }),
-			filters: { employmentIds: '={{ $json.id }}' },
+			...searchParams({ splitOutAssessments: true }),
+			filters: { employmentIds: '={{ $json.id }}', userIdType: 'people_corehr_id' },
 		});
 		expect(only.error).toBeUndefined();
 		expect(only.items).toEqual([]);

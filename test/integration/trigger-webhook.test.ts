@@ -8,10 +8,12 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import type { DeliveryKind, Emulator } from '../../dev/emulator';
 import { DEFAULT_APP, DEFAULT_EVENT_SECRETS, eventCredentialFields, PEOPLE_CASES, PEOPLE_SEED, startEmulator } from '../../dev/emulator';
 import type { MemoryCredentialsHelper } from '../../dev/harness/n8nCore';
+import { runFeishu } from '../../dev/harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
 import type { TriggerWebhook } from '../../dev/harness/webhook';
 import { startTriggerWebhook } from '../../dev/harness/webhook';
 import { freshCredentials, withEmulator } from '../helpers/emulatorFixture';
+import { updateByEmployee } from '../helpers/updateRun';
 
 let emulator: Emulator;
 let credentials: MemoryCredentialsHelper;
@@ -68,7 +70,7 @@ describe('a genuine event', () => {
 			employmentId: huang.current.employmentId,
 			probationStatus: 'waiting',
 			probationStatusLabel: 'Waiting',
-			employee: { employmentId: huang.current.employmentId, employeeNumber: '000123', name: huang.localName, email: huang.email },
+			employee: { employmentId: huang.current.employmentId, employeeNumber: '000123', employeeName: huang.localName },
 			probation: { employmentId: huang.current.employmentId, probationStatus: 'waiting' },
 			finalAssessmentId: huang.current.probation!.finalAssessmentId,
 		});
@@ -78,6 +80,20 @@ describe('a genuine event', () => {
 		expect(assessments.every((a) => typeof a.isFinalAssessment === 'boolean')).toBe(true);
 		// The lookup asked Feishu by CoreHR's own employment ID.
 		expect(searches().map((r) => r.query.user_id_type)).toEqual(['people_corehr_id', 'people_corehr_id']);
+	});
+
+	it('shows the employee under the keys the action node uses for who it wrote', async () => {
+		const h = await listen();
+		await push(h, 'signed', event('waiting'));
+		await h.settled(1);
+		const [[item]] = outputOf(h);
+		const employee = item.employee as IDataObject;
+		expect(Object.keys(employee).sort()).toEqual(['employeeName', 'employeeNumber', 'employmentId']);
+		// The same person written by Update (found by the event's employment ID) is named by the same keys and values.
+		const written = await runFeishu(credentials, [{ key: huang.current.employmentId, final: 'keep', result: 'Pass', comment: 'from the trigger' }], updateByEmployee('id'));
+		const out = written.items[0].json;
+		expect(out.error).toBeUndefined();
+		expect(Object.fromEntries(Object.keys(employee).map((key) => [key, out[key]]))).toEqual(employee);
 	});
 
 	it('shows the probation as Feishu holds it now: a status change in the emulator reaches the output', async () => {

@@ -9,7 +9,7 @@ import type { Emulator } from '../../dev/emulator';
 import { DEFAULT_APP, startEmulator } from '../../dev/emulator';
 import { CREDENTIAL_ID, MemoryCredentialsHelper, loadOptions, runFeishu } from '../../dev/harness/n8nCore';
 import { leakedSecrets, secretsOf } from '../../dev/harness/secrets';
-import { allPatches, patchesFor } from '../helpers/updateRun';
+import { allPatches, patchesFor, updateParameters } from '../helpers/updateRun';
 
 const WRITE_SCOPE = 'corehr:probation.assessment:write';
 const METADATA_SCOPES = ['corehr:common_data.meta_data:read', 'corehr:corehr:readonly', 'corehr:corehr'];
@@ -28,12 +28,7 @@ const runsOfThisTest: unknown[] = [];
  * failed parseFloat); rows ask for them with the markers "(NaN)" and "(Infinity)".
  */
 function parameters(options: INodeParameters = {}): INodeParameters {
-	return {
-		resource: 'probationAssessment',
-		operation: 'update',
-		assessmentId: '={{ $json.id }}',
-		assessmentStatus: '={{ $json.status }}',
-		isFinalAssessment: '={{ $json.final }}',
+	return updateParameters(options, {
 		additionalFields: {
 			assessmentResult: '={{ $json.result }}',
 			assessmentScore: '={{ $json.score === "(NaN)" ? NaN : $json.score === "(Infinity)" ? Infinity : $json.score }}',
@@ -41,8 +36,7 @@ function parameters(options: INodeParameters = {}): INodeParameters {
 			assessmentComment: '={{ $json.comment }}',
 			assessmentDetail: '={{ $json.detail }}',
 		},
-		options,
-	};
+	});
 }
 
 function credentialsFor(app: { appId: string; appSecret: string }): MemoryCredentialsHelper {
@@ -239,7 +233,7 @@ const BAD_CASES = (id: string): BadCase[] => [
 	{
 		what: 'a final flag that is neither true nor false',
 		row: { id, status: 'completed', final: 'maybe' },
-		says: /Is Final Assessment "maybe" is not valid\. Allowed: true or false/,
+		says: /Is Final Assessment "maybe" is not valid\. Allowed: Keep Current Value \(keep, or an empty value\); Yes \(true, yes, 1, 是\); No \(false, no, 0, 否\)/,
 	},
 	{
 		what: 'a grade the tenant does not have',

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { assessmentsWithheld } from '../../nodes/FeishuCoreHr/actions/probation/assessmentScope';
+import { assessmentsWithheld } from '../../nodes/shared/people/assessmentScope';
 
 const probation = (assessments?: unknown): IDataObject => ({ employmentId: '7140964208476371111', ...(assessments === undefined ? {} : { assessments }) });
 

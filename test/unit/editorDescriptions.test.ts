@@ -1,9 +1,8 @@
 /**
- * What the editor shows of the node's description: labels that fit, one-sentence descriptions,
- * `e.g.` placeholders, dropdowns that accept a sheet's labels, and — from version 3 on — no field
- * that starts with a value which would be written. Versions 1 and 2 keep their defaults: a saved
- * workflow stores only values that differ from the default, so a changed default would change
- * what it writes. What only a browser shows (cut text, red warnings) is checked by
+ * What the editor shows of the node's description, in the node's current version (what a node
+ * added from the panel gets): labels that fit, one-sentence descriptions, `e.g.` placeholders,
+ * dropdowns that accept a sheet's labels, and no field that starts with a value which would be
+ * written. What only a browser shows (cut text, red warnings) is checked by
  * `npm run check:browser`.
  */
 import { readFileSync } from 'fs';
@@ -12,6 +11,7 @@ import { join } from 'path';
 import type { INodeParameters, INodeProperties, INodePropertyCollection, INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
+import { FEISHU_NODE_VERSION } from '../../dev/harness/n8nCore';
 import { FeishuCoreHr } from '../../nodes/FeishuCoreHr/FeishuCoreHr.node';
 
 const node = new FeishuCoreHr().description;
@@ -31,13 +31,16 @@ function allProperties(properties: readonly INodeProperties[], depth = 0): Array
 }
 const every = allProperties(node.properties);
 
-/** The parameters the editor shows for these values in this version (as the node or as a tool). */
-function shown(values: INodeParameters, typeVersion: number, description: INodeTypeDescription = node): INodeProperties[] {
-	const filled = NodeHelpers.getNodeParameters(description.properties, values, true, false, { typeVersion }, description) ?? {};
-	return description.properties.filter((p) => NodeHelpers.displayParameter(filled, p, { typeVersion }, description));
+/** The node as a workflow holds it: the current version, never a number written here. */
+const current = { typeVersion: FEISHU_NODE_VERSION };
+
+/** The parameters the editor shows for these values (as the node or as a tool). */
+function shown(values: INodeParameters, description: INodeTypeDescription = node): INodeProperties[] {
+	const filled = NodeHelpers.getNodeParameters(description.properties, values, true, false, current, description) ?? {};
+	return description.properties.filter((p) => NodeHelpers.displayParameter(filled, p, current, description));
 }
-const shownOne = (name: string, values: INodeParameters, typeVersion: number, description: INodeTypeDescription = node): INodeProperties => {
-	const found = shown(values, typeVersion, description).filter((p) => p.name === name);
+const shownOne = (name: string, values: INodeParameters, description: INodeTypeDescription = node): INodeProperties => {
+	const found = shown(values, description).filter((p) => p.name === name);
 	expect(found).toHaveLength(1);
 	return found[0];
 };
@@ -47,57 +50,37 @@ const CREATE = { resource: 'probationAssessment', operation: 'create' };
 const SEARCH = { resource: 'probation', operation: 'search' };
 
 describe('versions', () => {
-	it('offers versions 1, 2 and 3, and new nodes get 3', () => {
-		expect(node.version).toEqual([1, 2, 3]);
-		expect(node.defaultVersion).toBe(3);
+	it('gives a new node the newest version the node offers', () => {
+		expect(FEISHU_NODE_VERSION).toBe(Math.max(...[node.version].flat()));
 	});
 });
 
-describe('version 3 writes only what the user chose', () => {
+describe('writes only what the user chose', () => {
 	it('starts Update with no Status, and a Result or Score added from Additional Fields empty', () => {
-		expect(shownOne('assessmentStatus', UPDATE, 3).default).toBe('');
-		const fields = shownOne('additionalFields', UPDATE, 3);
+		expect(shownOne('assessmentStatus', UPDATE).default).toBe('');
+		const fields = shownOne('additionalFields', UPDATE);
 		expect(entry(fields, 'assessmentResult')?.default).toBe('');
 		expect(entry(fields, 'assessmentScore')?.default).toBeNull();
-		expect(NodeHelpers.getNodeParameters(node.properties, UPDATE, true, false, { typeVersion: 3 }, node)?.assessmentStatus).toBe('');
+		expect(NodeHelpers.getNodeParameters(node.properties, UPDATE, true, false, current, node)?.assessmentStatus).toBe('');
 	});
 
 	it('starts an assessment added to Create with no Status, Result or Score', () => {
-		const assessments = shownOne('assessments', CREATE, 3);
+		const assessments = shownOne('assessments', CREATE);
 		const values = (assessments.options as INodePropertyCollection[])[0].values;
 		expect(values.find((v) => v.name === 'assessmentStatus')?.default).toBe('');
 		const fields = values.find((v) => v.name === 'additionalFields')!;
 		expect(entry(fields, 'assessmentResult')?.default).toBe('');
 		expect(entry(fields, 'assessmentScore')?.default).toBeNull();
 	});
+});
 
-	it('keeps the defaults of versions 1 and 2: Status Completed, a new Result Approved, a new Score 0', () => {
-		for (const typeVersion of [1, 2]) {
-			expect(shownOne('assessmentStatus', UPDATE, typeVersion).default).toBe('completed');
-			expect(NodeHelpers.getNodeParameters(node.properties, UPDATE, true, false, { typeVersion }, node)?.assessmentStatus).toBe('completed');
-			const fields = shownOne('additionalFields', UPDATE, typeVersion);
-			expect(entry(fields, 'assessmentResult')?.default).toBe('approved');
-			expect(entry(fields, 'assessmentScore')?.default).toBe(0);
-			const created = (shownOne('assessments', CREATE, typeVersion).options as INodePropertyCollection[])[0].values;
-			expect(created.find((v) => v.name === 'assessmentStatus')?.default).toBe('completed');
-		}
-	});
-
-	it('keeps Search of versions 1 and 2 as it was: Split Out and the ID types in Options', () => {
-		for (const typeVersion of [1, 2]) {
-			const names = shown(SEARCH, typeVersion).map((p) => p.name);
-			expect(names).not.toContain('splitOutAssessments');
-			const options = (shownOne('options', SEARCH, typeVersion).options as INodeProperties[]).map((o) => o.name);
-			expect(options).toEqual(expect.arrayContaining(['splitOutAssessments', 'userIdType', 'departmentIdType']));
-		}
-	});
-
-	it('shows Search of version 3 with Split Out on its own and each ID type right after its IDs', () => {
-		expect(shown(SEARCH, 3).map((p) => p.name)).toContain('splitOutAssessments');
-		const filters = (shownOne('filters', SEARCH, 3).options as INodeProperties[]).map((o) => o.name);
+describe('Probation → Search', () => {
+	it('shows Split Out on its own and each ID type right after its IDs', () => {
+		expect(shown(SEARCH).map((p) => p.name)).toContain('splitOutAssessments');
+		const filters = (shownOne('filters', SEARCH).options as INodeProperties[]).map((o) => o.name);
 		expect(filters.slice(0, 4)).toEqual(['employmentIds', 'userIdType', 'departmentIds', 'departmentIdType']);
 		expect(filters.indexOf('probationStartDateFrom')).toBe(filters.indexOf('probationStartDateTo') - 1);
-		const options = (shownOne('options', SEARCH, 3).options as INodeProperties[]).map((o) => o.name);
+		const options = (shownOne('options', SEARCH).options as INodeProperties[]).map((o) => o.name);
 		expect(options).not.toContain('splitOutAssessments');
 		expect(options).not.toContain('userIdType');
 	});
@@ -123,23 +106,23 @@ describe('dropdowns accept what the node accepts', () => {
 	});
 });
 
-describe('as an AI Agent tool (version 3)', () => {
+describe('as an AI Agent tool', () => {
 	it('shows Status as text the model can fill, and Result and Grade likewise', () => {
 		const values = { ...UPDATE, assessmentBy: 'employee' };
-		expect(shownOne('assessmentStatus', values, 3, tool).type).toBe('string');
-		const fields = shownOne('additionalFields', values, 3, tool);
+		expect(shownOne('assessmentStatus', values, tool).type).toBe('string');
+		const fields = shownOne('additionalFields', values, tool);
 		expect(entry(fields, 'assessmentResult')?.type).toBe('string');
 		expect(entry(fields, 'assessmentGrade')?.type).toBe('string');
 		expect(entry(fields, 'assessmentScore')?.type).toBe('number');
 		expect(entry(fields, 'assessmentComment')?.type).toBe('string');
-		// In a workflow, the same version keeps its dropdowns.
-		expect(shownOne('assessmentStatus', values, 3).type).toBe('options');
+		// In a workflow, the node keeps its dropdowns.
+		expect(shownOne('assessmentStatus', values).type).toBe('options');
 	});
 
 	it('names the accepted values in the descriptions the model reads', () => {
 		const values = { ...UPDATE, assessmentBy: 'employee' };
-		expect(shownOne('assessmentStatus', values, 3, tool).description).toMatch(/one of .*not_started.*in_process.*completed.*no_need/s);
-		expect(entry(shownOne('additionalFields', values, 3, tool), 'assessmentResult')?.description).toMatch(/approved, rejected/);
+		expect(shownOne('assessmentStatus', values, tool).description).toMatch(/one of .*not_started.*in_process.*completed.*no_need/s);
+		expect(entry(shownOne('additionalFields', values, tool), 'assessmentResult')?.description).toMatch(/approved, rejected/);
 	});
 });
 

@@ -13,14 +13,10 @@ describe('examples in the editor match the ID type the field takes', () => {
 
 	it('shows an Open ID wherever an employment ID is read with the default Employment ID Type', () => {
 		expect(DEFAULT_USER_ID_TYPE).toBe('open_id');
-		// Fields whose ID type is an Employment ID Type parameter: v1 Create's Employment ID and
-		// Probation Search's filter (versions 1-2 and 3); Employee Search's filter takes CoreHR IDs.
-		const typed = properties.filter(
-			(p) =>
-				(p.name === 'employmentId' && p.type === 'string' && p.description?.includes('Employment ID Type')) ||
-				(p.name === 'employmentIds' && !p.description?.includes('CoreHR')),
-		);
-		expect(typed.length).toBeGreaterThanOrEqual(3);
+		// The field whose ID type is an Employment ID Type parameter: Probation Search's filter
+		// (Employee Search's filter takes CoreHR IDs).
+		const typed = properties.filter((p) => p.name === 'employmentIds' && !p.description?.includes('CoreHR'));
+		expect(typed).toHaveLength(1);
 		for (const p of typed) {
 			expect(p.placeholder).toMatch(/^e\.g\. ou_[0-9a-f]{32}/);
 		}

@@ -86,12 +86,12 @@ describe('request options', () => {
 });
 
 describe('Requests in Parallel', () => {
-	it('sends one request at a time in versions 1 and 2 unless the option is set, 50 from version 3', () => {
-		expect([1, 2, 3].map((version) => requestsInParallel({}, version))).toEqual([1, 1, 50]);
-		expect([1, 2, 3].map((version) => requestsInParallel({ requestsInParallel: 6 }, version))).toEqual([6, 6, 6]);
+	it('has 50 items in flight unless the option is set', () => {
+		expect(requestsInParallel({})).toBe(50);
+		expect(requestsInParallel({ requestsInParallel: 6 })).toBe(6);
 	});
 
 	it('keeps a given number between 1 and 100, whole', () => {
-		expect([0, 2.7, 99, 250].map((n) => requestsInParallel({ requestsInParallel: n }, 3))).toEqual([1, 2, 99, 100]);
+		expect([0, 2.7, 99, 250].map((n) => requestsInParallel({ requestsInParallel: n }))).toEqual([1, 2, 99, 100]);
 	});
 });

@@ -1,8 +1,8 @@
-import type { AssessmentFound, EmployeeFound } from '../../nodes/FeishuCoreHr/actions/directory';
-import { LookupError } from '../../nodes/FeishuCoreHr/actions/directory';
+import type { AssessmentFound, EmployeeFound } from '../../nodes/shared/people/found';
 import { findAssessment, pickAssessment, pickEmployment, pickProbation } from '../../nodes/FeishuCoreHr/actions/probationAssessment/target';
 import { parseEmployeeNumber, parseEmployeeRef, parseEmploymentId } from '../../nodes/FeishuCoreHr/helpers/employee';
 import { InvalidInputError } from '../../nodes/FeishuCoreHr/helpers/parse';
+import { refusal } from '../helpers/refusal';
 
 const zhang: EmployeeFound = { employmentId: '7140964208476371111', employeeNumber: '030123', name: '张三', employmentStatus: 'hired' };
 const zhangBefore: EmployeeFound = { ...zhang, employmentId: '7140964208476379030', employmentStatus: 'terminated' };
@@ -10,16 +10,6 @@ const otherZhang: EmployeeFound = { employmentId: '7140964208476386949', employe
 const final: AssessmentFound = { assessmentId: '7140964208476371331', isFinalAssessment: true, assessmentStatus: 'completed' };
 const first: AssessmentFound = { assessmentId: '7140964208476379250', isFinalAssessment: false, assessmentStatus: 'completed' };
 const second: AssessmentFound = { assessmentId: '7140964208476387169', isFinalAssessment: false, assessmentStatus: 'in_process' };
-
-function refusal(fn: () => unknown): string {
-	try {
-		fn();
-	} catch (error) {
-		expect(error).toBeInstanceOf(LookupError);
-		return (error as Error).message;
-	}
-	throw new Error('expected a refusal');
-}
 
 describe('choosing the employment a row means', () => {
 	it('takes the one match', () => {

@@ -5,7 +5,7 @@
  */
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import type { Choice } from '../helpers/choices';
+import type { Choice } from '../../shared/people/choices';
 import { InvalidInputError, describeChoices, parseText } from '../helpers/parse';
 import type { FeishuRequester } from '../../shared/transport';
 import { DEFAULT_SETTINGS, FeishuClient } from '../../shared/transport';

@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { parseId, parseTextId } from '../helpers/parse';
+import { DEPARTMENT_ID_TYPES, USER_ID_TYPES } from '../../shared/transport/endpoints';
 
 /** CoreHR's own IDs are ~19-digit numbers; the others (ou_…, od-…) are text. */
-const NUMERIC_ID_TYPES = new Set(['people_corehr_id', 'people_corehr_department_id']);
+const NUMERIC_ID_TYPES = new Set<string>([USER_ID_TYPES.coreHr, DEPARTMENT_ID_TYPES.coreHr]);
 
 /** Checks an ID the way its type looks: digits for CoreHR IDs, token-like text otherwise. */
 export function parseIdOfType(field: string, value: unknown, idType: string): string {
@@ -11,30 +12,33 @@ export function parseIdOfType(field: string, value: unknown, idType: string): st
 }
 
 /** How Feishu reads (and writes) employment IDs; search and create must agree for a chain to work. */
+// The defaults are Feishu's names from USER_ID_TYPES / DEPARTMENT_ID_TYPES; the rule reads only literals.
+// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
 export const userIdTypeOption: INodeProperties = {
 	displayName: 'Employment ID Type',
 	name: 'userIdType',
 	type: 'options',
 	options: [
-		{ name: 'Open ID (Feishu Default)', value: 'open_id' },
-		{ name: 'Union ID', value: 'union_id' },
-		{ name: 'User ID', value: 'user_id', description: 'Needs the scope contact:user.employee_id:readonly' },
-		{ name: 'CoreHR People ID', value: 'people_corehr_id' },
+		{ name: 'Open ID (Feishu Default)', value: USER_ID_TYPES.openId },
+		{ name: 'Union ID', value: USER_ID_TYPES.unionId },
+		{ name: 'User ID', value: USER_ID_TYPES.userId, description: 'Needs the scope contact:user.employee_id:readonly' },
+		{ name: 'CoreHR People ID', value: USER_ID_TYPES.coreHr },
 	],
-	default: 'open_id',
+	default: USER_ID_TYPES.openId,
 	description: 'Which kind of ID the employment IDs are; use the same type in Search and Create',
 };
 
+// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
 export const departmentIdTypeOption: INodeProperties = {
 	displayName: 'Department ID Type',
 	name: 'departmentIdType',
 	type: 'options',
 	options: [
-		{ name: 'Open Department ID (Feishu Default)', value: 'open_department_id' },
-		{ name: 'Department ID', value: 'department_id' },
-		{ name: 'CoreHR Department ID', value: 'people_corehr_department_id' },
+		{ name: 'Open Department ID (Feishu Default)', value: DEPARTMENT_ID_TYPES.openDepartmentId },
+		{ name: 'Department ID', value: DEPARTMENT_ID_TYPES.departmentId },
+		{ name: 'CoreHR Department ID', value: DEPARTMENT_ID_TYPES.coreHr },
 	],
-	default: 'open_department_id',
+	default: DEPARTMENT_ID_TYPES.openDepartmentId,
 	description: 'Which kind of ID the department IDs are',
 };
 

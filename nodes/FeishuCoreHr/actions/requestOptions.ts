@@ -29,10 +29,10 @@ function maxRequestsPerMinuteProperty(kind: RequestKind): INodeProperties {
 }
 
 /**
- * How many items the node has in flight at once when "Requests in Parallel" is not set (node
- * version 3 on; see transportSettings): results, their order and pairing are those of one at a
+ * How many items the node has in flight at once when "Requests in Parallel" is not set (see
+ * transportSettings): results, their order and pairing are those of one at a
  * time. 50 lets the start of each minute — which sets when the sheet's last rows may go — leave
- * at once even when every request takes a second (see README, Performance, for the measurements);
+ * at once even when every request takes a second (see CONTRIBUTING.md, Performance, for the measurements);
  * the per-minute limit still paces them all. The same number as n8n's own HTTP Request batches.
  */
 export const DEFAULT_REQUESTS_IN_PARALLEL = 50;

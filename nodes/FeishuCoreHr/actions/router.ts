@@ -4,7 +4,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { clientTokenPolicy, usesOwnClientToken } from '../helpers/clientTokenPolicy';
 import { InvalidInputError } from '../helpers/parse';
 import { FeishuClient } from '../../shared/transport';
-import { Directory, LookupError } from './directory';
+import { Directory } from '../../shared/people/directory';
+import { LookupError } from '../../shared/people/lookupError';
 import { gradesOfRun } from './grades';
 import { locatorValue } from './probationAssessment/shared';
 import { operations } from './resources';
@@ -101,7 +102,7 @@ async function runItems(this: IExecuteFunctions, forget: (itemIndex: number) => 
 
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	// A Client Token of the user's is checked against earlier items: those go one at a time.
-	const inParallel = Math.min(items.length, usesOwnClientToken(this) ? 1 : requestsInParallel(options, this.getNode().typeVersion));
+	const inParallel = Math.min(items.length, usesOwnClientToken(this) ? 1 : requestsInParallel(options));
 	const stopOnError = !this.continueOnFail();
 	const order = new WriteOrder(inParallel, stopOnError);
 	const client = new FeishuClient(this, transportSettings(options));

@@ -28,12 +28,8 @@ export function transportSettings(options: IDataObject): TransportSettings {
 	};
 }
 
-/**
- * "Requests in Parallel" for this run: a whole number from 1 to 100. When not set: the default from
- * node version 3; one at a time in versions 1 and 2, whose workflows rely on On Error → Stop
- * writing nothing after the failed item.
- */
-export function requestsInParallel(options: IDataObject, nodeVersion: number): number {
-	const n = nonNegative(options.requestsInParallel, nodeVersion >= 3 ? DEFAULT_REQUESTS_IN_PARALLEL : 1);
+/** "Requests in Parallel" for this run: a whole number from 1 to 100, the default when not set. */
+export function requestsInParallel(options: IDataObject): number {
+	const n = nonNegative(options.requestsInParallel, DEFAULT_REQUESTS_IN_PARALLEL);
 	return Math.min(MAX_REQUESTS_IN_PARALLEL, Math.max(1, Math.floor(n)));
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { GradeOption } from './grades';
 import type { FeishuRequester } from '../../shared/transport';
-import type { Directory } from './directory';
+import type { Directory } from '../../shared/people/directory';
 import type { TokenRequest } from '../helpers/clientTokenPolicy';
 
 /** What the router gives every operation for one run of the node. */

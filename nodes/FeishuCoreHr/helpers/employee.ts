@@ -2,7 +2,9 @@
  * How a row names an employee, checked before any lookup: the kind of key, the ID type Feishu
  * must read it with, and the exact values to search for.
  */
-import type { EmployeeKeyKind } from '../actions/directory';
+import type { EmployeeKeyKind } from '../../shared/people/directory';
+import { COREHR_ID_TYPE } from '../../shared/people/directory';
+import { USER_ID_TYPES } from '../../shared/transport/endpoints';
 import { InvalidInputError, isBlank, parseTextId, required, toHalfWidth } from './parse';
 
 export interface EmployeeRef {
@@ -15,16 +17,13 @@ export interface EmployeeRef {
 	asked: string;
 }
 
-/** CoreHR's own ID type; the lookups by number and email use it throughout. */
-export const COREHR_ID_TYPE = 'people_corehr_id';
-
 /** Employee numbers are at most this long when the node restores leading zeros a spreadsheet dropped. */
 const MAX_RESTORED_NUMBER_LENGTH = 10;
 
 /** Feishu's ID types can be told apart by their shape: ou_… (Open ID), on_… (Union ID), digits (CoreHR ID). */
 export function employmentIdTypeOf(id: string): string | undefined {
-	if (/^ou_[0-9a-z]+$/i.test(id)) return 'open_id';
-	if (/^on_[0-9a-z]+$/i.test(id)) return 'union_id';
+	if (/^ou_[0-9a-z]+$/i.test(id)) return USER_ID_TYPES.openId;
+	if (/^on_[0-9a-z]+$/i.test(id)) return USER_ID_TYPES.unionId;
 	if (/^\d{6,32}$/.test(id)) return COREHR_ID_TYPE;
 	return undefined;
 }

@@ -3,7 +3,7 @@
  * Each returns the clean value or throws InvalidInputError; none sends anything.
  */
 
-import type { Choice } from './choices';
+import type { Choice } from '../../shared/people/choices';
 
 /** A bad value for one field: names the field, the value and what is allowed. */
 export class InvalidInputError extends Error {

@@ -1,10 +1,10 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { assessmentsWithheld, assessmentsWithheldMessage } from '../actions/probation/assessmentScope';
-import type { EmployeeFound } from '../actions/directory';
-import { Directory, toEmployeeFound } from '../actions/directory';
-import { COREHR_ID_TYPE } from '../helpers/employee';
+import { assessmentsWithheld, assessmentsWithheldMessage } from '../../shared/people/assessmentScope';
+import type { EmployeeFound } from '../../shared/people/found';
+import { toEmployeeFound } from '../../shared/people/found';
+import { COREHR_ID_TYPE, Directory } from '../../shared/people/directory';
 import { DEFAULT_SETTINGS, FeishuClient } from '../../shared/transport';
 import type { EmployeeSearchData } from '../../shared/transport/endpoints';
 import { EMPLOYEE_FIELDS, SEARCH_PAGE_SIZE, employees, send } from '../../shared/transport/endpoints';

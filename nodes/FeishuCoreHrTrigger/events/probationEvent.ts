@@ -1,11 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { PROBATION_STATUSES } from '../../FeishuCoreHr/helpers/choices';
+import { PROBATION_STATUSES } from '../../shared/people/choices';
 
 /** The one event this trigger handles. */
 export const PROBATION_UPDATED_EVENT = 'corehr.probation.updated_v2';
-
-export type ProbationStatus = (typeof PROBATION_STATUSES)[number]['value'];
 
 /** A `corehr.probation.updated_v2` event in the node's words. */
 export interface ProbationEvent {

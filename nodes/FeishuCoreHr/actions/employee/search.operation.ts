@@ -1,15 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { toOutput } from '../../helpers/output';
-import { COREHR_ID_TYPE, parseEmploymentId, parseEmployeeNumber, parseWorkEmail } from '../../helpers/employee';
+import { toOutput } from '../../../shared/people/output';
+import { parseEmploymentId, parseEmployeeNumber, parseWorkEmail } from '../../helpers/employee';
 import { InvalidInputError, isBlank, parseBoolean, parseChoice, parseText } from '../../helpers/parse';
 import type { EmployeeSearchData } from '../../../shared/transport/endpoints';
 import { EMPLOYEE_FIELDS, SEARCH_PAGE_SIZE, employees as employeesEndpoint } from '../../../shared/transport/endpoints';
-import { toEmployeeFound } from '../directory';
-import { resultLimit, returnAllProperties, searchPages } from '../paging';
-import { assessmentsWithheld, assessmentsWithheldMessage } from '../probation/assessmentScope';
-import { OUTPUT_RENAMES } from '../probationAssessment/fields';
+import { COREHR_ID_TYPE } from '../../../shared/people/directory';
+import { toEmployeeFound } from '../../../shared/people/found';
+import { searchPages } from '../../../shared/people/paging';
+import { resultLimit, returnAllProperties } from '../resultLimit';
+import { assessmentsWithheld, assessmentsWithheldMessage } from '../../../shared/people/assessmentScope';
 import { employeeSearchOptionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
 
@@ -144,8 +145,8 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 		};
 		if (includeProbation) {
 			const probations = await run.directory.probations(COREHR_ID_TYPE, employee.employmentId);
-			json.probation = probations.length === 1 ? (toOutput(probations[0].raw, OUTPUT_RENAMES) as IDataObject) : null;
-			if (probations.length > 1) json.probations = probations.map((p) => toOutput(p.raw, OUTPUT_RENAMES) as IDataObject);
+			json.probation = probations.length === 1 ? (toOutput(probations[0].raw) as IDataObject) : null;
+			if (probations.length > 1) json.probations = probations.map((p) => toOutput(p.raw) as IDataObject);
 			probationsShown.push(...probations.map((p) => p.raw));
 		}
 		out.push(json);

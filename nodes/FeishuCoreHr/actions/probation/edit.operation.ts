@@ -9,16 +9,14 @@ import { employeeLocatorProperty, employeeRefOf, employmentOf, prefetchEmployees
 import { writeResult } from '../probationAssessment/shared';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
-import { EXTENSION_UNITS, PROBATION_OUTCOMES, optionalDate, optionalText, parseLooseChoice } from './lifecycle';
+import { EXTENSION_UNITS, PROBATION_DATES, PROBATION_OUTCOMES, optionalDate, optionalText, parseLooseChoice } from './lifecycle';
 
 /**
  * The fields Edit may change. Their names are Probation → Search's output names (camelCase of
  * Feishu's), so a searched probation's values can be fed back as they are.
  */
 const FIELDS = {
-	probationStartDate: { label: 'Probation Start Date', wire: 'probation_start_date' },
-	probationExpectedEndDate: { label: 'Expected Probation End Date', wire: 'probation_expected_end_date' },
-	actualProbationEndDate: { label: 'Actual Probation End Date', wire: 'actual_probation_end_date' },
+	...PROBATION_DATES,
 	probationOutcome: { label: 'Probation Outcome', wire: 'probation_outcome' },
 	probationExtendExpectedEndDate: { label: 'Extended Probation End Date', wire: 'probation_extend_expected_end_date' },
 	extendedProbationPeriodDuration: { label: 'Extension Length', wire: 'extended_probation_period_duration' },

@@ -3,7 +3,8 @@
  * option lists (one definition for the dropdown and the validator) and the checks of optional
  * cells. Pure: nothing here sends anything.
  */
-import type { Choice } from '../../helpers/choices';
+import type { Choice } from '../../../shared/people/choices';
+import type { ProbationEditData, ProbationSearchDateRange } from '../../../shared/transport/endpoints';
 import { isBlank, parseChoice, parseDate, parseText } from '../../helpers/parse';
 
 export const CONVERSION_MODES = [
@@ -38,6 +39,16 @@ export const ASSESSMENT_FEATURE_STATES = [
 	{ value: 'enable', name: 'Enable', aliases: ['Enabled', 'On', 'true', 'yes', '启用', '开启'] },
 	{ value: 'disable', name: 'Disable', aliases: ['Disabled', 'Off', 'false', 'no', '停用', '关闭'] },
 ] as const satisfies readonly Choice[];
+
+/**
+ * A probation's dates, as Search filters by them and Edit changes them: the name is Probation →
+ * Search's output name (camelCase of Feishu's), so a searched probation's values feed back as they are.
+ */
+export const PROBATION_DATES = {
+	probationStartDate: { label: 'Probation Start Date', wire: 'probation_start_date' },
+	probationExpectedEndDate: { label: 'Expected Probation End Date', wire: 'probation_expected_end_date' },
+	actualProbationEndDate: { label: 'Actual Probation End Date', wire: 'actual_probation_end_date' },
+} as const satisfies Record<string, { label: string; wire: ProbationSearchDateRange & keyof ProbationEditData }>;
 
 /** A choice that may arrive as a number (a conversion mode of 1) or a boolean (true for Enable) from an expression. */
 export function parseLooseChoice<V extends string>(field: string, value: unknown, choices: readonly Choice<V>[]): V {

@@ -1,26 +1,26 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { ASSESSMENT_RESULTS, PROBATION_STATUSES, toOptions } from '../../helpers/choices';
-import { toOutput } from '../../helpers/output';
+import { ASSESSMENT_RESULTS, toOptions } from '../../helpers/choices';
+import { PROBATION_STATUSES } from '../../../shared/people/choices';
+import { toOutput } from '../../../shared/people/output';
 import { InvalidInputError, isBlank, parseBoolean, parseChoice, parseDate } from '../../helpers/parse';
 import { DEFAULT_DEPARTMENT_ID_TYPE, DEFAULT_USER_ID_TYPE, departmentIdTypeOption, parseIdOfType, userIdTypeOption } from '../idTypes';
 import { resolveGrade } from '../grades';
-import { OUTPUT_RENAMES } from '../probationAssessment/fields';
-import { resultLimit, returnAllProperties, searchPages } from '../paging';
+import { searchPages } from '../../../shared/people/paging';
+import { resultLimit, returnAllProperties } from '../resultLimit';
 import { readOptionsProperty } from '../requestOptions';
-import { FROM_VERSION_3, UP_TO_VERSION_2 } from '../versions';
 import type { ProbationSearchData, ProbationSearchDateRange } from '../../../shared/transport/endpoints';
 import { probation } from '../../../shared/transport/endpoints';
 import type { Operation, RunContext } from '../types';
-import { assessmentsWithheld, assessmentsWithheldMessage } from './assessmentScope';
-
+import { PROBATION_DATES } from './lifecycle';
+import { assessmentsWithheld, assessmentsWithheldMessage } from '../../../shared/people/assessmentScope';
 
 /** Date filters: Feishu wants each range as a `…_start`/`…_end` pair. `short` fits the editor's label width. */
 const DATE_RANGES = [
-	{ name: 'probationStartDate', label: 'Probation Start Date', short: 'Start Date', wire: 'probation_start_date' },
-	{ name: 'probationExpectedEndDate', label: 'Expected Probation End Date', short: 'Expected End', wire: 'probation_expected_end_date' },
-	{ name: 'actualProbationEndDate', label: 'Actual Probation End Date', short: 'Actual End', wire: 'actual_probation_end_date' },
+	{ name: 'probationStartDate', ...PROBATION_DATES.probationStartDate, short: 'Start Date' },
+	{ name: 'probationExpectedEndDate', ...PROBATION_DATES.probationExpectedEndDate, short: 'Expected End' },
+	{ name: 'actualProbationEndDate', ...PROBATION_DATES.actualProbationEndDate, short: 'Actual End' },
 	{ name: 'conversionInitiatedDate', label: 'Conversion Initiated Date', short: 'Conversion Started', wire: 'initiating_time' },
 ] as const satisfies ReadonlyArray<{ name: string; label: string; short: string; wire: ProbationSearchDateRange }>;
 
@@ -110,33 +110,17 @@ const splitOutProperty: INodeProperties = {
 // date ranges From next to To), not alphabetically.
 const properties: INodeProperties[] = [
 	...returnAllProperties,
-	{ ...splitOutProperty, displayOptions: { show: FROM_VERSION_3 } },
+	splitOutProperty,
 	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		displayOptions: { show: UP_TO_VERSION_2 },
-		options: [
-			{ ...employmentIdsFilter, description: `${employmentIdsFilter.description}, of the type set in Options` },
-			{ ...departmentIdsFilter, description: `${departmentIdsFilter.description}, of the type set in Options` },
-			...choiceFilters,
-			...dateFilters,
-		],
-	},
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: { show: FROM_VERSION_3 },
-		// Version 3: each ID type sits next to its IDs.
+		// Each ID type sits next to its IDs.
 		options: [employmentIdsFilter, userIdTypeOption, departmentIdsFilter, departmentIdTypeOption, ...choiceFilters, ...dateFilters],
 	},
-	{ ...readOptionsProperty(splitOutProperty, userIdTypeOption, departmentIdTypeOption), displayOptions: { show: UP_TO_VERSION_2 } },
-	{ ...readOptionsProperty(), displayOptions: { show: FROM_VERSION_3 } },
+	readOptionsProperty(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['probation'], operation: ['search'] } }, properties);
@@ -191,21 +175,17 @@ export function splitAssessments(probation: IDataObject): IDataObject[] {
 async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
 	const limit = resultLimit(this.getNodeParameter('returnAll', itemIndex, false), this.getNodeParameter('limit', itemIndex, 50));
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	// Version 3 shows Split Out on its own and each ID type among the filters, next to its IDs.
-	const v3 = this.getNode().typeVersion >= 3;
-	const splitOutRaw = v3 ? this.getNodeParameter('splitOutAssessments', itemIndex, false) : options.splitOutAssessments;
+	const splitOutRaw = this.getNodeParameter('splitOutAssessments', itemIndex, false);
 	const splitOut = isBlank(splitOutRaw) ? false : parseBoolean('Split Out Assessments', splitOutRaw);
-	const idTypesFrom = v3 ? filters : options;
 	const idTypes: IdTypes = {
-		userIdType: (idTypesFrom.userIdType as string) || DEFAULT_USER_ID_TYPE,
-		departmentIdType: (idTypesFrom.departmentIdType as string) || DEFAULT_DEPARTMENT_ID_TYPE,
+		userIdType: (filters.userIdType as string) || DEFAULT_USER_ID_TYPE,
+		departmentIdType: (filters.departmentIdType as string) || DEFAULT_DEPARTMENT_ID_TYPE,
 	};
 	const grades = isBlank(filters.finalAssessmentGrade) ? undefined : await run.grades();
 	const body = searchBody(filters, idTypes, (value) => resolveGrade(value, grades));
 	const params = { user_id_type: idTypes.userIdType, department_id_type: idTypes.departmentIdType };
 	const items = await searchPages(run.client, probation.search, { params, data: body, limit, itemIndex });
-	const found = items.map((item) => toOutput(item, OUTPUT_RENAMES) as IDataObject);
+	const found = items.map((item) => toOutput(item) as IDataObject);
 	if (assessmentsWithheld(found)) {
 		// Split out, that would be zero items and a run that looks fine; whole probations still
 		// carry what they do have, so those get a notice on the output instead.

@@ -3,13 +3,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { toOptions } from '../../helpers/choices';
 import type { EmployeeRef } from '../../helpers/employee';
-import { COREHR_ID_TYPE, parseEmploymentId } from '../../helpers/employee';
-import { toOutput } from '../../helpers/output';
+import { parseEmploymentId } from '../../helpers/employee';
+import { COREHR_ID_TYPE } from '../../../shared/people/directory';
+import { toOutput } from '../../../shared/people/output';
 import { InvalidInputError, isBlank } from '../../helpers/parse';
 import type { ProbationSubmitData } from '../../../shared/transport/endpoints';
 import { probation as probationApi, send } from '../../../shared/transport/endpoints';
 import { employeeLocatorProperty, employeeRefOf, employmentOf, prefetchEmployees } from '../probationAssessment/employeeTarget';
-import { OUTPUT_RENAMES } from '../probationAssessment/fields';
 import { clientTokenOption, writeResult } from '../probationAssessment/shared';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
@@ -188,7 +188,7 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 	const clientToken = run.clientToken(itemIndex, probationApi.submit.request({ data }));
 	const params = { client_token: clientToken, user_id_type: employment.idType };
 	const response = await send(run.client, probationApi.submit.request({ params, data }, itemIndex));
-	const probation = toOutput(response.data?.probation_info ?? null, OUTPUT_RENAMES) as IDataObject | null;
+	const probation = toOutput(response.data?.probation_info ?? null) as IDataObject | null;
 	return [{ ...employment.who, submitted: true, ...input, probation, clientToken, ...writeResult(response) }];
 }
 

@@ -6,20 +6,15 @@ import type { RequestFailure } from '../../../shared/transport';
 import { describeAttempts, requestFailure } from '../../../shared/transport';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
-import { ONLY_VERSION_1, FROM_VERSION_2 } from '../versions';
 import { probationAssessment, send } from '../../../shared/transport/endpoints';
-import { ASSESSMENT_ID_LABEL, assessmentIdProperty, assessmentLocatorProperty, locatorValue, writeResult } from './shared';
+import { NOT_FOUND_CODE } from '../../../shared/feishu/errors';
+import { ASSESSMENT_ID_LABEL, assessmentLocatorProperty, locatorValue, writeResult } from './shared';
 
-const NOT_FOUND = 1162010;
+const NOT_FOUND = NOT_FOUND_CODE;
 
 const properties: INodeProperties[] = [
-	{
-		...assessmentIdProperty,
-		description: 'The ID of the assessment to delete, as Probation → Search returns it',
-		displayOptions: { show: ONLY_VERSION_1 },
-	},
-	// Version 2: picked from a list by its person, or given by ID.
-	{ ...assessmentLocatorProperty, description: 'The assessment to delete', displayOptions: { show: FROM_VERSION_2 } },
+	// Picked from a list by its person, or given by ID.
+	{ ...assessmentLocatorProperty, description: 'The assessment to delete' },
 	optionsProperty(),
 ];
 

@@ -2,7 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { EmployeeRef } from '../../helpers/employee';
 import { parseEmployeeRef } from '../../helpers/employee';
-import type { Directory, EmployeeFound } from '../directory';
+import type { Directory } from '../../../shared/people/directory';
+import { employeeOutput } from '../../../shared/people/employeeOutput';
+import type { EmployeeFound } from '../../../shared/people/found';
 import type { RunContext } from '../types';
 import { locatorValue } from './shared';
 import { pickEmploymentAmongSpellings } from './target';
@@ -62,15 +64,6 @@ export async function lookupEmployee(directory: Directory, ref: EmployeeRef): Pr
 		ref.values.map(async (spelling) => ({ spelling, matches: await directory.employees(ref.kind, ref.idType, spelling) })),
 	);
 	return pickEmploymentAmongSpellings(ref.asked, bySpelling);
-}
-
-/** Who was written, so a report needs no second lookup. */
-export function employeeOutput(employee: EmployeeFound): IDataObject {
-	return {
-		employeeNumber: employee.employeeNumber ?? null,
-		employeeName: employee.name ?? null,
-		employmentId: employee.employmentId,
-	};
 }
 
 /** The row's Employee parameter, checked; nothing is looked up yet. */

@@ -1,279 +1,244 @@
+/**
+ * One assessment's fields, shared by Update and Create: ONE row per field, from which the
+ * editor's parameter, the AI tool's parameter, the label in errors, the check and Feishu's wire
+ * name all derive. Adding a Feishu field is one row here plus its key in the endpoint's type
+ * (`AssessmentData`).
+ */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { AssessmentResult, AssessmentStatus } from '../../helpers/choices';
 import { ASSESSMENT_RESULTS, ASSESSMENT_STATUSES, toOptions } from '../../helpers/choices';
-import {
-	InvalidInputError,
-	isBlank,
-	booleanWord,
-	parseBoolean,
-	parseChoice,
-	parseHttpUrl,
-	parseNumber,
-	parseText,
-} from '../../helpers/parse';
+import { isBlank, parseBoolean, parseChoice, parseHttpUrl, parseNumber, parseText } from '../../helpers/parse';
 import type { GradeOption } from '../grades';
 import { GRADE_LABEL, resolveGrade } from '../grades';
 import type { AssessmentData } from '../../../shared/transport/endpoints';
+import { FINAL_FLAG_WIRE } from '../../../shared/transport/endpoints';
 
-/**
- * One assessment's fields, shared by Update and Create: the editor's parameters, the labels
- * used in errors, the checks, and the mapping to Feishu's wire names.
- */
-export interface AssessmentInput {
-	assessmentStatus: AssessmentStatus;
-	isFinalAssessment: boolean;
-	assessmentResult?: AssessmentResult;
-	assessmentScore?: number;
-	assessmentGrade?: string;
-	assessmentComment?: string;
-	assessmentDetail?: string;
+interface FieldRow<T, Required extends boolean> {
+	/** Feishu's wire name (a key of the endpoint's body type). */
+	wire: keyof AssessmentData;
+	/** The full label errors use, e.g. "Assessment Score". */
+	label: string;
+	/** Required fields sit at the top of the form and are always sent; the others sit in Additional Fields and are sent when given. */
+	required: Required;
+	/** Checks a value (any of it may be text from a spreadsheet); `label` names the field in the error. */
+	parse(label: string, value: unknown, grades: readonly GradeOption[] | undefined): T;
+	/** The editor's parameter, without its name (the row's key); optional fields show a short label. */
+	property: Omit<INodeProperties, 'name'>;
+	/** For an AI Agent tool, which fills text, numbers and booleans ($fromAI) but not dropdowns: the same field as text. */
+	toolProperty?: Omit<INodeProperties, 'name'>;
+	/** The value needs the tenant's grade options to be read first. */
+	needsGrades?: true;
 }
 
-export const FIELD_LABELS: Record<keyof AssessmentInput, string> = {
-	assessmentStatus: 'Assessment Status',
-	isFinalAssessment: 'Is Final Assessment',
-	assessmentResult: 'Assessment Result',
-	assessmentScore: 'Assessment Score',
-	assessmentGrade: GRADE_LABEL,
-	assessmentComment: 'Assessment Comment',
-	assessmentDetail: 'Assessment Detail Link',
-};
-
-/**
- * Versions 1 and 2: Status starts at Completed, which is written unless changed. Options
- * parameters take any expression value (allowArbitraryValues): the node accepts the labels and
- * Chinese names a sheet holds, so the editor must not flag them as unsupported.
- */
-export const statusProperty: INodeProperties = {
-	displayName: FIELD_LABELS.assessmentStatus,
-	name: 'assessmentStatus',
-	type: 'options',
-	options: toOptions(ASSESSMENT_STATUSES),
-	allowArbitraryValues: true,
-	// The options come from ASSESSMENT_STATUSES, which the linter cannot read; 'completed' is one of them.
-	// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options
-	default: 'completed',
-	required: true,
-	description: 'The state of this assessment',
-	hint: 'From a sheet, the label works too, in English or Chinese: e.g. Completed or 已完成',
-};
-
-/** Version 3: no status until the user chooses one (Feishu requires it, so an empty one is refused). */
-export const statusPropertyV3: INodeProperties = {
-	...statusProperty,
-	default: '',
-};
+function field<T, Required extends boolean>(row: FieldRow<T, Required>): FieldRow<T, Required> {
+	return row;
+}
 
 const valuesOf = (choices: ReadonlyArray<{ value: string }>) => choices.map((c) => c.value).join(', ');
 
 /**
- * Version 3 as an AI Agent tool: n8n lets the model fill text, number and boolean parameters
- * ($fromAI), not dropdowns, so the tool shows Status as text, checked like a sheet's label.
+ * The fields, in the order the editor shows them. Options parameters take any expression value
+ * (allowArbitraryValues): the node accepts the labels and Chinese names a sheet holds, so the
+ * editor must not flag them. Nothing starts with a value: a field is written only when chosen.
  */
-export const statusToolProperty: INodeProperties = {
-	displayName: FIELD_LABELS.assessmentStatus,
-	name: 'assessmentStatus',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: 'e.g. completed',
-	description: `The state of this assessment: one of ${valuesOf(ASSESSMENT_STATUSES)}`,
-};
-
-export const finalProperty: INodeProperties = {
-	displayName: FIELD_LABELS.isFinalAssessment,
-	name: 'isFinalAssessment',
-	type: 'boolean',
-	default: false,
-	required: true,
-	description: 'Whether this is the final assessment of the probation, whose result then counts as the probation outcome',
-	hint: 'Text such as "true" or "false" is accepted',
-};
-
-/**
- * Version 2: the final flag is kept as Feishu holds it unless the user says otherwise. Version 1
- * sent false by default, which silently demoted final assessments (Feishu requires the field).
- */
-export const finalChoiceProperty: INodeProperties = {
-	displayName: FIELD_LABELS.isFinalAssessment,
-	name: 'isFinalAssessment',
-	type: 'options',
-	options: [
-		{ name: 'Keep Current Value', value: 'keep', description: 'Read from Feishu and sent back unchanged' },
-		{ name: 'Yes', value: 'true', description: 'This assessment\'s result is the probation\'s final one' },
-		{ name: 'No', value: 'false' },
-	],
-	allowArbitraryValues: true,
-	default: 'keep',
-	description: 'Whether this is the final assessment of the probation',
-	hint: 'An expression may give true/false, yes/no, 是/否, or an empty value to keep the current one',
-};
-
-const KEEP_WORDS = ['keep', 'keep current', 'keep current value', 'unchanged', '不变', '保持', '保持不变'];
-
-/** Version 2's final flag: true or false as given, undefined for "keep the current value" (also a blank cell). */
-export function parseFinalChoice(value: unknown): boolean | undefined {
-	if (isBlank(value)) return undefined;
-	if (typeof value === 'string' && KEEP_WORDS.includes(value.trim().toLowerCase())) return undefined;
-	const answer = booleanWord(value);
-	if (answer === undefined) {
-		throw new InvalidInputError(
-			FIELD_LABELS.isFinalAssessment,
-			value,
-			'Allowed: Keep Current Value (keep, or an empty value); Yes (true, yes, 1, 是); No (false, no, 0, 否).',
-		);
-	}
-	return answer;
-}
-
-const resultProperty: INodeProperties = {
-	displayName: 'Result',
-	name: 'assessmentResult',
-	type: 'options',
-	options: toOptions(ASSESSMENT_RESULTS),
-	allowArbitraryValues: true,
-	// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- one of ASSESSMENT_RESULTS
-	default: 'approved',
-	description: 'Whether the employee passed this assessment',
-	hint: 'From a sheet, Pass / Fail and 通过 / 不通过 work too',
-};
-
-const scoreProperty: INodeProperties = {
-	displayName: 'Score',
-	name: 'assessmentScore',
-	type: 'number',
-	typeOptions: { numberPrecision: 2 },
-	default: 0,
-	placeholder: 'e.g. 88.5',
-	description: 'The score, decimals allowed; text such as "88.5" is accepted',
-};
-
-/** Shown as "Grade Name or ID": n8n's label for a list loaded from the service, short enough to fit. */
-const gradeProperty: INodeProperties = {
-	displayName: 'Grade Name or ID',
-	name: 'assessmentGrade',
-	type: 'options',
-	typeOptions: { loadOptionsMethod: 'getAssessmentGrades' },
-	allowArbitraryValues: true,
-	default: '',
-	description:
-		'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-	hint: "Your tenant's grades, loaded from Feishu. An expression may give the label (e.g. A) or the API name (e.g. grade_a).",
-};
-
-/**
- * Optional fields, as the entries of a collection (versions 1 and 2: Result and Score start with a
- * value). Short labels: inside an assessment's Additional Fields, "Assessment" goes without saying;
- * errors name them in full (FIELD_LABELS).
- */
-export const optionalAssessmentProperties: INodeProperties[] = [
-	resultProperty,
-	scoreProperty,
-	gradeProperty,
-	{
-		displayName: 'Comment',
-		name: 'assessmentComment',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		default: '',
-		description: "The reviewer's comment",
-	},
-	{
-		displayName: 'Detail Link',
-		name: 'assessmentDetail',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. https://hr.example.com/assessments/123',
-		description: 'Link to the page with the full assessment (http or https)',
-	},
-];
-
-/** The optional fields as the editor's "Additional Fields" collection (Update, and each Create entry). */
-export const additionalFieldsProperty: INodeProperties = {
-	displayName: 'Additional Fields',
-	name: 'additionalFields',
-	type: 'collection',
-	placeholder: 'Add Field',
-	default: {},
-	options: optionalAssessmentProperties,
-};
-
-/**
- * Version 3: a field added from the collection starts empty, so nothing is written until the
- * user gives a value (versions 1 and 2 start Result at Approved and Score at 0).
- */
-export const additionalFieldsPropertyV3: INodeProperties = {
-	...additionalFieldsProperty,
-	options: optionalAssessmentProperties.map((field) => {
-		if (field.name === resultProperty.name) return { ...field, default: '' };
-		// An empty number: n8n shows no value, and a blank score is not sent.
-		if (field.name === scoreProperty.name) return { ...field, default: null };
-		return field;
+export const ASSESSMENT_FIELDS = {
+	assessmentStatus: field({
+		wire: 'assessment_status',
+		label: 'Assessment Status',
+		required: true,
+		parse: (label, value) => parseChoice(label, value, ASSESSMENT_STATUSES),
+		property: {
+			displayName: 'Assessment Status',
+			type: 'options',
+			options: toOptions(ASSESSMENT_STATUSES),
+			allowArbitraryValues: true,
+			default: '',
+			required: true,
+			description: 'The state of this assessment',
+			hint: 'From a sheet, the label works too, in English or Chinese: e.g. Completed or 已完成',
+		},
+		toolProperty: {
+			displayName: 'Assessment Status',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. completed',
+			description: `The state of this assessment: one of ${valuesOf(ASSESSMENT_STATUSES)}`,
+		},
+	}),
+	isFinalAssessment: field({
+		wire: FINAL_FLAG_WIRE,
+		label: 'Is Final Assessment',
+		required: true,
+		parse: (label, value) => parseBoolean(label, value),
+		property: {
+			displayName: 'Is Final Assessment',
+			type: 'boolean',
+			default: false,
+			required: true,
+			description: 'Whether this is the final assessment of the probation, whose result then counts as the probation outcome',
+			hint: 'Text such as "true" or "false" is accepted',
+		},
+	}),
+	assessmentResult: field({
+		wire: 'assessment_result',
+		label: 'Assessment Result',
+		required: false,
+		parse: (label, value) => parseChoice(label, value, ASSESSMENT_RESULTS),
+		property: {
+			displayName: 'Result',
+			type: 'options',
+			options: toOptions(ASSESSMENT_RESULTS),
+			allowArbitraryValues: true,
+			default: '',
+			description: 'Whether the employee passed this assessment',
+			hint: 'From a sheet, Pass / Fail and 通过 / 不通过 work too',
+		},
+		toolProperty: {
+			displayName: 'Result',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. approved',
+			description: `Whether the employee passed: ${valuesOf(ASSESSMENT_RESULTS)}`,
+		},
+	}),
+	assessmentScore: field({
+		wire: 'assessment_score',
+		label: 'Assessment Score',
+		required: false,
+		parse: (label, value) => parseNumber(label, value),
+		property: {
+			displayName: 'Score',
+			type: 'number',
+			typeOptions: { numberPrecision: 2 },
+			// An empty number: n8n shows no value, and a blank score is not sent.
+			default: null,
+			placeholder: 'e.g. 88.5',
+			description: 'The score, decimals allowed; text such as "88.5" is accepted',
+		},
+	}),
+	assessmentGrade: field({
+		wire: 'assessment_grade',
+		label: GRADE_LABEL,
+		required: false,
+		parse: (label, value, grades) => resolveGrade(value, grades, label),
+		needsGrades: true,
+		property: {
+			// n8n's label for a list loaded from the service, short enough to fit.
+			displayName: 'Grade Name or ID',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getAssessmentGrades' },
+			allowArbitraryValues: true,
+			default: '',
+			description:
+				'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			hint: "Your tenant's grades, loaded from Feishu. An expression may give the label (e.g. A) or the API name (e.g. grade_a).",
+		},
+		toolProperty: {
+			displayName: 'Grade',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. A',
+			description: "The grade's label as the tenant shows it (e.g. A) or its API name",
+		},
+	}),
+	assessmentComment: field({
+		wire: 'assessment_comment',
+		label: 'Assessment Comment',
+		required: false,
+		parse: (label, value) => parseText(label, value),
+		property: {
+			displayName: 'Comment',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			default: '',
+			description: "The reviewer's comment",
+		},
+	}),
+	assessmentDetail: field({
+		wire: 'assessment_detail',
+		label: 'Assessment Detail Link',
+		required: false,
+		parse: (label, value) => parseHttpUrl(label, value),
+		property: {
+			displayName: 'Detail Link',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://hr.example.com/assessments/123',
+			description: 'Link to the page with the full assessment (http or https)',
+		},
 	}),
 };
 
-/** Version 3 as an AI Agent tool: Result and Grade as text the model can fill. */
-export const additionalFieldsToolProperty: INodeProperties = {
-	...additionalFieldsPropertyV3,
-	options: (additionalFieldsPropertyV3.options as INodeProperties[]).map((field) => {
-		if (field.name === resultProperty.name) {
-			return { displayName: field.displayName, name: field.name, type: 'string', default: '', placeholder: 'e.g. approved', description: `Whether the employee passed: ${valuesOf(ASSESSMENT_RESULTS)}` };
-		}
-		if (field.name === gradeProperty.name) {
-			return { displayName: 'Grade', name: field.name, type: 'string', default: '', placeholder: 'e.g. A', description: "The grade's label as the tenant shows it (e.g. A) or its API name" };
-		}
-		return field;
-	}),
-};
+type Fields = typeof ASSESSMENT_FIELDS;
+export type FieldName = keyof Fields;
+type ValueOf<K extends FieldName> = ReturnType<Fields[K]['parse']>;
+type RequiredName = { [K in FieldName]: Fields[K]['required'] extends true ? K : never }[FieldName];
 
-/**
- * Checks one assessment as it came from parameters (any of the values may be text from a
- * spreadsheet). Blank optional fields count as not given. `within` names where the fields sit
- * when there are several assessments (e.g. "Assessment 2: ").
- */
-export function parseAssessment(raw: IDataObject, grades?: readonly GradeOption[], within = ''): AssessmentInput {
-	return { ...parseAssessmentChanges(raw, grades, within), isFinalAssessment: parseBoolean(within + FIELD_LABELS.isFinalAssessment, raw.isFinalAssessment) };
-}
+/** One assessment as checked from parameters: required fields always, the others when given. */
+export type AssessmentInput = { [K in RequiredName]: ValueOf<K> } & { [K in Exclude<FieldName, RequiredName>]?: ValueOf<K> };
 
-/** Everything but the final flag, which version 2 of Update may take from Feishu. */
+/** Everything but the final flag, which Update may keep as Feishu holds it. */
 export type AssessmentChanges = Omit<AssessmentInput, 'isFinalAssessment'>;
 
-export function parseAssessmentChanges(raw: IDataObject, grades?: readonly GradeOption[], within = ''): AssessmentChanges {
-	const label = (field: keyof AssessmentInput) => within + FIELD_LABELS[field];
-	const input: AssessmentChanges = {
-		assessmentStatus: parseChoice(label('assessmentStatus'), raw.assessmentStatus, ASSESSMENT_STATUSES),
+const NAMES = Object.keys(ASSESSMENT_FIELDS) as FieldName[];
+const OPTIONAL = NAMES.filter((name) => !ASSESSMENT_FIELDS[name].required);
+
+export const FIELD_LABELS = Object.fromEntries(NAMES.map((name) => [name, ASSESSMENT_FIELDS[name].label])) as Record<FieldName, string>;
+
+function propertyOf(name: FieldName, tool = false): INodeProperties {
+	const row: FieldRow<unknown, boolean> = ASSESSMENT_FIELDS[name];
+	return { ...((tool && row.toolProperty) || row.property), name } as INodeProperties;
+}
+
+/** A required field's parameter, as the node shows it or (tool) as an AI Agent fills it. */
+export function fieldProperty(name: RequiredName, tool = false): INodeProperties {
+	return propertyOf(name, tool);
+}
+
+/** The optional fields as the editor's "Additional Fields" collection (Update, and each Create entry). */
+export function additionalFieldsProperty(tool = false): INodeProperties {
+	return {
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: OPTIONAL.map((name) => propertyOf(name, tool)),
 	};
-	if (!isBlank(raw.assessmentResult)) {
-		input.assessmentResult = parseChoice(label('assessmentResult'), raw.assessmentResult, ASSESSMENT_RESULTS);
+}
+
+/**
+ * Checks one assessment's fields but the final flag. Blank optional fields count as not given.
+ * `within` names where the fields sit when there are several assessments (e.g. "Assessment 2: ").
+ */
+export function parseAssessmentChanges(raw: IDataObject, grades?: readonly GradeOption[], within = ''): AssessmentChanges {
+	const input: IDataObject = {};
+	for (const name of NAMES) {
+		const row: FieldRow<unknown, boolean> = ASSESSMENT_FIELDS[name];
+		if (name === 'isFinalAssessment' || (!row.required && isBlank(raw[name]))) continue;
+		input[name] = row.parse(within + row.label, raw[name], grades) as IDataObject[string];
 	}
-	if (!isBlank(raw.assessmentScore)) input.assessmentScore = parseNumber(label('assessmentScore'), raw.assessmentScore);
-	if (!isBlank(raw.assessmentGrade)) input.assessmentGrade = resolveGrade(raw.assessmentGrade, grades, label('assessmentGrade'));
-	if (!isBlank(raw.assessmentComment)) input.assessmentComment = parseText(label('assessmentComment'), raw.assessmentComment);
-	if (!isBlank(raw.assessmentDetail)) input.assessmentDetail = parseHttpUrl(label('assessmentDetail'), raw.assessmentDetail);
-	return input;
+	return input as unknown as AssessmentChanges;
 }
 
+/** Checks one whole assessment, the final flag included. */
+export function parseAssessment(raw: IDataObject, grades?: readonly GradeOption[], within = ''): AssessmentInput {
+	const final = ASSESSMENT_FIELDS.isFinalAssessment;
+	return { ...parseAssessmentChanges(raw, grades, within), isFinalAssessment: final.parse(within + final.label, raw.isFinalAssessment, undefined) };
+}
+
+/** Whether checking `raw` needs the tenant's grade options. */
 export function needsGrades(raw: IDataObject): boolean {
-	return !isBlank(raw.assessmentGrade);
+	return NAMES.some((name) => (ASSESSMENT_FIELDS[name] as FieldRow<unknown, boolean>).needsGrades && !isBlank(raw[name]));
 }
-
-/** Names in Feishu's answers that plain camelCase would get wrong. */
-export const OUTPUT_RENAMES: Readonly<Record<string, string>> = {
-	// Feishu's misspelling (three "s") is read back under the clean name.
-	is_final_asssessment: 'isFinalAssessment',
-};
 
 /** Feishu's wire body for one assessment; only fields the user gave are sent. */
 export function toWireAssessment(input: AssessmentInput): AssessmentData {
-	const wire: AssessmentData = {
-		assessment_status: input.assessmentStatus,
-		is_final_asssessment: input.isFinalAssessment,
-	};
-	if (input.assessmentResult !== undefined) wire.assessment_result = input.assessmentResult;
-	if (input.assessmentScore !== undefined) wire.assessment_score = input.assessmentScore;
-	if (input.assessmentGrade !== undefined) wire.assessment_grade = input.assessmentGrade;
-	if (input.assessmentComment !== undefined) wire.assessment_comment = input.assessmentComment;
-	if (input.assessmentDetail !== undefined) wire.assessment_detail = input.assessmentDetail;
-	return wire;
+	const wire: IDataObject = {};
+	for (const name of NAMES) {
+		const value = (input as IDataObject)[name];
+		if (value !== undefined) wire[ASSESSMENT_FIELDS[name].wire] = value;
+	}
+	return wire as AssessmentData;
 }

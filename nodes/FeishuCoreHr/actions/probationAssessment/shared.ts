@@ -7,21 +7,10 @@ import type { RunContext } from '../types';
 
 export const ASSESSMENT_ID_LABEL = 'Assessment ID';
 
-export const assessmentIdProperty: INodeProperties = {
-	displayName: ASSESSMENT_ID_LABEL,
-	name: 'assessmentId',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: 'e.g. 7140964208476371331',
-	description: "The assessment's ID, about 19 digits, as Probation → Search returns it",
-	hint: 'Keep it as text: a spreadsheet that turns it into a number loses its last digits, and the node then refuses it',
-};
-
 /** What the editor lets through as an ID: digits, full-width ones too (parseId reads them as the same digits). */
 const ASSESSMENT_ID_PATTERN = '^\\s*[0-9\\uFF10-\\uFF19]{1,32}\\s*$';
 
-/** Version 2: the assessment picked from a list (by its person) or given by ID. */
+/** The assessment picked from a list (by its person) or given by ID. */
 export const assessmentLocatorProperty: INodeProperties = {
 	displayName: ASSESSMENT_ID_LABEL,
 	name: 'assessmentId',
@@ -48,7 +37,7 @@ export const assessmentLocatorProperty: INodeProperties = {
 	],
 };
 
-/** A resource locator's mode and value; a plain value (set by an expression or an older workflow) has no mode. */
+/** A resource locator's mode and value; a plain value (set by an expression) has no mode. */
 export function locatorValue(parameter: unknown): { mode?: string; value: unknown } {
 	if (typeof parameter === 'object' && parameter !== null && '__rl' in parameter) {
 		const { mode, value } = parameter as { mode?: unknown; value?: unknown };

@@ -3,8 +3,10 @@
  * unambiguous. Every other case ends the row with a LookupError that says what was found.
  * Pure: the lookups' answers come in, a choice or a refusal goes out.
  */
-import type { AssessmentFound, EmployeeFound, ProbationFound } from '../directory';
-import { LookupError } from '../directory';
+import { describeEmployee } from '../../../shared/people/employeeOutput';
+import type { AssessmentFound, EmployeeFound, ProbationFound } from '../../../shared/people/found';
+import { LookupError } from '../../../shared/people/lookupError';
+import { chooseProbation } from '../../../shared/people/probationChoice';
 
 export type WhichAssessment = 'final' | 'only' | 'onlyOrCreate';
 
@@ -17,15 +19,6 @@ export const WHICH_ASSESSMENT_OPTIONS: Array<{ name: string; value: WhichAssessm
 		description: 'The single assessment, or a new one when the probation has none; refused if it has several',
 	},
 ];
-
-export function describeEmployee(e: EmployeeFound): string {
-	const facts = [
-		e.employeeNumber !== undefined ? `employee number ${e.employeeNumber}` : undefined,
-		`employment ${e.employmentId}`,
-		e.employmentStatus,
-	].filter(Boolean);
-	return `${e.name ?? 'an employee'} (${facts.join(', ')})`;
-}
 
 function finalWord(a: AssessmentFound): string {
 	return a.isFinalAssessment === undefined ? 'final or not: not stated' : a.isFinalAssessment ? 'final' : 'not final';
@@ -61,13 +54,12 @@ export function pickEmployment(asked: string, matches: readonly EmployeeFound[])
 	);
 }
 
-/** The employment's one probation, with its assessments as Feishu listed them. */
+/**
+ * The probation to write to, chosen by the rule both nodes share (shared/people/probationChoice.ts),
+ * with its assessments as Feishu listed them.
+ */
 export function pickProbation(who: string, probations: readonly ProbationFound[]): ProbationFound & { assessments: AssessmentFound[] } {
-	if (probations.length === 0) throw new LookupError(`${who} has no probation in CoreHR.`);
-	if (probations.length > 1) {
-		throw new LookupError(`${who} has ${probations.length} probations (${probations.map((p) => p.probationId ?? '?').join(', ')}); the node cannot tell which one is meant.`);
-	}
-	const [probation] = probations;
+	const probation = chooseProbation(who, probations);
 	if (probation.assessments === undefined) {
 		throw new LookupError(
 			`Feishu returned the probation of ${who} without its assessments: the app lacks the scope corehr:probation.assessment:read. Add it under "Permissions & Scopes" and publish a new app version.`,

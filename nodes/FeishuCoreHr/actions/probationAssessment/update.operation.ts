@@ -3,45 +3,63 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { EmployeeRef } from '../../helpers/employee';
 import { parseEmployeeRef, parseEmploymentId } from '../../helpers/employee';
-import { InvalidInputError, isBlank, parseChoice, parseId } from '../../helpers/parse';
+import { InvalidInputError, booleanWord, isBlank, parseChoice, parseId } from '../../helpers/parse';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
-import { FROM_VERSION_2, FROM_VERSION_3, ONLY_VERSION_1, UP_TO_VERSION_2 } from '../versions';
 import type { AssessmentChanges, AssessmentInput } from './fields';
-import {
-	FIELD_LABELS,
-	additionalFieldsProperty,
-	additionalFieldsPropertyV3,
-	additionalFieldsToolProperty,
-	finalChoiceProperty,
-	finalProperty,
-	needsGrades,
-	parseAssessment,
-	parseAssessmentChanges,
-	parseFinalChoice,
-	statusProperty,
-	statusPropertyV3,
-	statusToolProperty,
-	toWireAssessment,
-} from './fields';
+import { FIELD_LABELS, additionalFieldsProperty, fieldProperty, needsGrades, parseAssessmentChanges, toWireAssessment } from './fields';
 import { probationAssessment, send } from '../../../shared/transport/endpoints';
-import { ASSESSMENT_ID_LABEL, assessmentIdProperty, assessmentLocatorProperty, createAssessments, locatorValue, clientTokenOption, writeResult } from './shared';
+import { ASSESSMENT_ID_LABEL, assessmentLocatorProperty, createAssessments, locatorValue, clientTokenOption, writeResult } from './shared';
 import type { WhichAssessment } from './target';
-import { WHICH_ASSESSMENT_OPTIONS, describeEmployee, findAssessment, pickAssessment, pickProbation } from './target';
-import type { AssessmentFound } from '../directory';
-import { LookupError } from '../directory';
-import { EMPLOYEE_LABEL, employeeLocatorProperty, employeeOutput, lookupEmployee } from './employeeTarget';
+import { WHICH_ASSESSMENT_OPTIONS, findAssessment, pickAssessment, pickProbation } from './target';
+import { describeEmployee, employeeOutput } from '../../../shared/people/employeeOutput';
+import type { AssessmentFound } from '../../../shared/people/found';
+import { LookupError } from '../../../shared/people/lookupError';
+import { EMPLOYEE_LABEL, employeeLocatorProperty, lookupEmployee } from './employeeTarget';
 
-const V1 = ONLY_VERSION_1;
-const V2 = FROM_VERSION_2;
-const BY_EMPLOYEE = { ...V2, assessmentBy: ['employee'] };
-const BY_ID = { ...V2, assessmentBy: ['assessmentId'] };
+const BY_EMPLOYEE = { assessmentBy: ['employee'] };
+const BY_ID = { assessmentBy: ['assessmentId'] };
+/** The node shows dropdowns; an AI Agent's tool gets text the model can fill. */
+const IN_WORKFLOW = { '@tool': [false] };
+const AS_TOOL = { '@tool': [true] };
 
 const EMPLOYMENT_ID_LABEL = 'Employment ID';
 const WHICH_LABEL = 'Which Assessment';
 
+/** The final flag is kept as Feishu holds it unless the user says otherwise (Feishu requires it on every write). */
+const finalChoiceProperty: INodeProperties = {
+	displayName: FIELD_LABELS.isFinalAssessment,
+	name: 'isFinalAssessment',
+	type: 'options',
+	options: [
+		{ name: 'Keep Current Value', value: 'keep', description: 'Read from Feishu and sent back unchanged' },
+		{ name: 'Yes', value: 'true', description: 'This assessment\'s result is the probation\'s final one' },
+		{ name: 'No', value: 'false' },
+	],
+	allowArbitraryValues: true,
+	default: 'keep',
+	description: 'Whether this is the final assessment of the probation',
+	hint: 'An expression may give true/false, yes/no, 是/否, or an empty value to keep the current one',
+};
+
+const KEEP_WORDS = ['keep', 'keep current', 'keep current value', 'unchanged', '不变', '保持', '保持不变'];
+
+/** The final flag: true or false as given, undefined for "keep the current value" (also a blank cell). */
+export function parseFinalChoice(value: unknown): boolean | undefined {
+	if (isBlank(value)) return undefined;
+	if (typeof value === 'string' && KEEP_WORDS.includes(value.trim().toLowerCase())) return undefined;
+	const answer = booleanWord(value);
+	if (answer === undefined) {
+		throw new InvalidInputError(
+			FIELD_LABELS.isFinalAssessment,
+			value,
+			'Allowed: Keep Current Value (keep, or an empty value); Yes (true, yes, 1, 是); No (false, no, 0, 否).',
+		);
+	}
+	return answer;
+}
+
 const properties: INodeProperties[] = [
-	{ ...assessmentIdProperty, displayOptions: { show: V1 } },
 	{
 		displayName: 'Find Assessment By',
 		name: 'assessmentBy',
@@ -52,7 +70,6 @@ const properties: INodeProperties[] = [
 			{ name: 'Assessment ID', value: 'assessmentId', description: 'The assessment\'s own ID, e.g. from Probation → Search' },
 		],
 		default: 'employee',
-		displayOptions: { show: V2 },
 	},
 	{ ...employeeLocatorProperty, displayOptions: { show: BY_EMPLOYEE } },
 	{
@@ -77,15 +94,11 @@ const properties: INodeProperties[] = [
 		hint: 'Needed to keep the final flag; the node then also checks the assessment is theirs. Probation → Search with Split Out Assessments outputs it as employmentId.',
 		displayOptions: { show: BY_ID },
 	},
-	{ ...statusProperty, displayOptions: { show: UP_TO_VERSION_2 } },
-	// Version 3 shows the node (in a workflow) dropdowns, and the tool (for an AI Agent) text the model can fill.
-	{ ...statusPropertyV3, displayOptions: { show: { ...FROM_VERSION_3, '@tool': [false] } } },
-	{ ...statusToolProperty, displayOptions: { show: { ...FROM_VERSION_3, '@tool': [true] } } },
-	{ ...finalProperty, displayOptions: { show: V1 } },
-	{ ...finalChoiceProperty, displayOptions: { show: V2 } },
-	{ ...additionalFieldsProperty, displayOptions: { show: UP_TO_VERSION_2 } },
-	{ ...additionalFieldsPropertyV3, displayOptions: { show: { ...FROM_VERSION_3, '@tool': [false] } } },
-	{ ...additionalFieldsToolProperty, displayOptions: { show: { ...FROM_VERSION_3, '@tool': [true] } } },
+	{ ...fieldProperty('assessmentStatus'), displayOptions: { show: IN_WORKFLOW } },
+	{ ...fieldProperty('assessmentStatus', true), displayOptions: { show: AS_TOOL } },
+	finalChoiceProperty,
+	{ ...additionalFieldsProperty(), displayOptions: { show: IN_WORKFLOW } },
+	{ ...additionalFieldsProperty(true), displayOptions: { show: AS_TOOL } },
 	optionsProperty(clientTokenOption),
 ];
 
@@ -102,7 +115,7 @@ function rawFields(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	};
 }
 
-/** Everything version 2 reads from one item, checked before any request. */
+/** Everything Update reads from one item, checked before any request. */
 interface UpdateRequest {
 	changes: AssessmentChanges;
 	/** undefined: keep the value Feishu holds. */
@@ -137,7 +150,6 @@ async function readRequest(this: IExecuteFunctions, itemIndex: number, run: RunC
 
 /** Looks at every item first, so the lookups go out in batches of 100 instead of one per row. */
 async function prepare(this: IExecuteFunctions, itemCount: number, run: RunContext): Promise<void> {
-	if (this.getNode().typeVersion < 2) return;
 	const refs: EmployeeRef[] = [];
 	const employments: Array<{ id: string; idType: string }> = [];
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
@@ -153,13 +165,6 @@ async function prepare(this: IExecuteFunctions, itemCount: number, run: RunConte
 	run.directory.prefetch(refs, employments);
 	// Employees found in the first round name the probations to fetch in the second.
 	await run.directory.prefetchProbationsOfEmployees();
-}
-
-async function executeV1(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
-	const assessmentId = parseId(ASSESSMENT_ID_LABEL, this.getNodeParameter('assessmentId', itemIndex));
-	const raw = rawFields.call(this, itemIndex);
-	const input = parseAssessment(raw, needsGrades(raw) ? await run.grades() : undefined);
-	return [await patch.call(this, itemIndex, run, assessmentId, input, {})];
 }
 
 async function patch(
@@ -178,7 +183,6 @@ async function patch(
 }
 
 async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<IDataObject[]> {
-	if (this.getNode().typeVersion < 2) return await executeV1.call(this, itemIndex, run);
 	const request = await readRequest.call(this, itemIndex, run);
 
 	if (request.byId) {

@@ -1,47 +1,17 @@
-import type { IDataObject } from 'n8n-workflow';
-
-import type { FeishuRequester } from '../../shared/transport';
-import type { EmployeeItem, EmployeeSearchData, ProbationItem } from '../../shared/transport/endpoints';
-import { EMPLOYEE_FIELDS, SEARCH_PAGE_SIZE, employees, probation } from '../../shared/transport/endpoints';
+import type { FeishuRequester } from '../transport';
+import type { EmployeeItem, EmployeeSearchData } from '../transport/endpoints';
+import { EMPLOYEE_FIELDS, SEARCH_PAGE_SIZE, USER_ID_TYPES, employees, probation } from '../transport/endpoints';
+import type { AssessmentFound, EmployeeFound, ProbationFound } from './found';
+import { text, toEmployeeFound, toProbationFound } from './found';
+import { LookupError } from './lookupError';
 import { searchPages } from './paging';
+import { chooseProbation } from './probationChoice';
 
 /** How a row names an employee. */
 export type EmployeeKeyKind = 'employeeNumber' | 'email' | 'employmentId';
 
-/** One employment an employee search found, in the node's words. */
-export interface EmployeeFound {
-	employmentId: string;
-	employeeNumber?: string;
-	email?: string;
-	name?: string;
-	/** `hired` or `terminated`; absent when Feishu did not say. */
-	employmentStatus?: string;
-}
-
-export interface AssessmentFound {
-	assessmentId: string;
-	/** undefined when Feishu's answer did not say: then the node cannot keep or judge the flag. */
-	isFinalAssessment?: boolean;
-	assessmentStatus?: string;
-}
-
-export interface ProbationFound {
-	employmentId: string;
-	probationId?: string;
-	probationStatus?: string;
-	/** Absent when Feishu left the key out: the app lacks the assessment read scope. */
-	assessments?: AssessmentFound[];
-	/** Feishu's item as it came, for operations that output the whole probation. */
-	raw: IDataObject;
-}
-
-/** A lookup could not be answered in a way that lets the node be sure; nothing is written. */
-export class LookupError extends Error {
-	constructor(message: string) {
-		super(message);
-		this.name = 'LookupError';
-	}
-}
+/** CoreHR's own ID type; the lookups by number and email use it throughout, the trigger's too. */
+export const COREHR_ID_TYPE = USER_ID_TYPES.coreHr;
 
 /** Per kind of key: the search's filter list, and the answer's field that says which key an employment matched. */
 const FILTER_BY_KIND: Record<EmployeeKeyKind, { body: keyof EmployeeSearchData; field: keyof EmployeeItem; label: string }> = {
@@ -50,44 +20,9 @@ const FILTER_BY_KIND: Record<EmployeeKeyKind, { body: keyof EmployeeSearchData; 
 	employmentId: { body: 'employment_id_list', field: 'employment_id', label: 'employment IDs' },
 };
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-
-function enumName(value: unknown): string | undefined {
-	if (typeof value === 'string') return value;
-	return text((value as { enum_name?: unknown } | null)?.enum_name);
-}
-
 /** Emails match whatever their case; the other keys exactly. */
 function normaliseKey(kind: EmployeeKeyKind, value: string): string {
 	return kind === 'email' ? value.toLowerCase() : value;
-}
-
-export function toEmployeeFound(item: EmployeeItem): EmployeeFound {
-	const person = item.person_info ?? {};
-	return {
-		employmentId: String(item.employment_id ?? ''),
-		employeeNumber: text(item.employee_number),
-		email: text(item.email_address),
-		name: text(person.preferred_local_full_name) ?? text(person.preferred_name) ?? text(person.preferred_english_full_name),
-		employmentStatus: enumName(item.employment_status),
-	};
-}
-
-export function toProbationFound(item: ProbationItem): ProbationFound {
-	const found: ProbationFound = {
-		employmentId: String(item.employment_id ?? ''),
-		probationId: text(item.probation_id),
-		probationStatus: enumName(item.probation_status),
-		raw: item,
-	};
-	if (Array.isArray(item.assessments)) {
-		found.assessments = item.assessments.map((a) => ({
-			assessmentId: String(a.assessment_id ?? ''),
-			isFinalAssessment: typeof a.is_final_asssessment === 'boolean' ? a.is_final_asssessment : undefined,
-			assessmentStatus: enumName(a.assessment_status),
-		}));
-	}
-	return found;
 }
 
 function chunks<T>(list: readonly T[], size: number): T[][] {
@@ -206,9 +141,15 @@ export class Directory {
 	async recordCreated(idType: string, employmentId: string, created: AssessmentFound[]): Promise<void> {
 		const load = this.probationLoads.get(`${idType}|${employmentId}`);
 		const probations = load ? await load.catch(() => [] as ProbationFound[]) : [];
-		if (probations.length !== 1) return;
-		probations[0].assessments = [...(probations[0].assessments ?? []), ...created];
-		this.index(probations[0]);
+		let chosen: ProbationFound;
+		try {
+			// The probation the write chose, by the same rule.
+			chosen = chooseProbation(`employment ${employmentId}`, probations);
+		} catch {
+			return;
+		}
+		chosen.assessments = [...(chosen.assessments ?? []), ...created];
+		this.index(chosen);
 	}
 
 	/** Every assessment the run has read, by ID (one ID may be cached under two ID types of its employment). */

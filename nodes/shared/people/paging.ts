@@ -1,38 +1,8 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { InvalidInputError, parseBoolean, parseNumber } from '../helpers/parse';
-
-import type { FeishuRequester } from '../../shared/transport';
-import type { Endpoint, Page, PageParams } from '../../shared/transport/endpoints';
-import { SEARCH_PAGE_SIZE, send } from '../../shared/transport/endpoints';
-
-/** Every search operation's Return All / Limit pair. */
-export const returnAllProperties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
-];
-
-/** How many results an item asks for: Infinity with Return All. Expressions can pass the editor's bounds, so they are checked here. */
-export function resultLimit(returnAll: unknown, limit: unknown): number {
-	if (parseBoolean('Return All', returnAll)) return Infinity;
-	const n = parseNumber('Limit', limit);
-	if (!Number.isInteger(n) || n < 1) throw new InvalidInputError('Limit', limit, 'Use a whole number of 1 or more, or turn on Return All.');
-	return n;
-}
+import type { FeishuRequester } from '../transport';
+import type { Endpoint, Page, PageParams } from '../transport/endpoints';
+import { SEARCH_PAGE_SIZE, send } from '../transport/endpoints';
 
 /** A search that pages with `page_size`/`page_token` (its endpoint says which of Feishu's limits it counts against). */
 export type SearchEndpoint<Q extends PageParams, B extends IDataObject, T> = Endpoint<{ params: Q; data: B }, Page<T>>;

@@ -1,9 +1,7 @@
 /**
- * Version 3 writes only what the user chose: no preset Status, and a Result or Score added from
- * Additional Fields starts empty. Versions 1 and 2 keep their defaults, which saved workflows rely
- * on (n8n stores only the values that differ from a default). Search of version 3 shows Split Out
- * on its own and each ID type next to its IDs. Run through n8n-core's real execution against the
- * emulator over loopback.
+ * Update writes only what the user chose: no preset Status (Feishu requires one, so an empty one is
+ * refused), and a Result or Score added from Additional Fields starts empty and is not sent. Run
+ * through n8n-core's real execution against the emulator over loopback.
  */
 import type { INodeParameters } from 'n8n-workflow';
 
@@ -51,10 +49,10 @@ function byId(extra: INodeParameters = {}): INodeParameters {
 const body = (i = 0) => allPatches(emulator)[i]?.body as Record<string, unknown> | undefined;
 const sentToFeishu = () => emulator.requests.filter((r) => !r.path.includes('tenant_access_token'));
 
-describe('version 3: a value is written only when the user chose it', () => {
+describe('a value is written only when the user chose it', () => {
 	it('does not run an Update whose Status was never chosen: n8n reports the required field, nothing is sent', async () => {
 		const { assessmentId } = seedOne();
-		await expect(runFeishu(credentials, [{ assessmentId }], byId(), { typeVersion: 3 })).rejects.toThrow(/workflow has issues/);
+		await expect(runFeishu(credentials, [{ assessmentId }], byId())).rejects.toThrow(/workflow has issues/);
 		expect(sentToFeishu()).toEqual([]);
 		expect(emulator.assessments.get(assessmentId)).toMatchObject({ assessment_status: 'in_process' });
 	});
@@ -62,7 +60,7 @@ describe('version 3: a value is written only when the user chose it', () => {
 	it('refuses a row whose mapped Status is blank, naming the field, and sends nothing', async () => {
 		const { assessmentId } = seedOne();
 		const parameters = byId({ assessmentStatus: '={{ $json.status }}' });
-		const result = await runFeishu(credentials, [{ assessmentId, status: '' }], parameters, { typeVersion: 3, continueOnFail: true });
+		const result = await runFeishu(credentials, [{ assessmentId, status: '' }], parameters, { continueOnFail: true });
 		const error = String(result.items[0].json.error);
 		expect(error).toContain('Item 1 (index 0)');
 		expect(error).toContain('Assessment Status');
@@ -71,57 +69,25 @@ describe('version 3: a value is written only when the user chose it', () => {
 
 	it('sends no result and no score for fields added but left as the editor starts them', async () => {
 		const { assessmentId } = seedOne();
-		// What the editor saves for a version-3 node after "Add Field" → Result and Score, left untouched.
+		// What the editor saves after "Add Field" → Result and Score, left untouched.
 		const parameters = byId({ assessmentStatus: 'completed', additionalFields: { assessmentResult: '', assessmentScore: null } });
-		const result = await runFeishu(credentials, [{ assessmentId }], parameters, { typeVersion: 3 });
+		const result = await runFeishu(credentials, [{ assessmentId }], parameters);
 		expect(result.error).toBeUndefined();
 		expect(body()).toEqual({ assessment_status: 'completed', is_final_asssessment: true });
 		expect(emulator.assessments.get(assessmentId)?.assessment_result).toBeUndefined();
 		expect(emulator.assessments.get(assessmentId)?.assessment_score).toBeUndefined();
 	});
 
-	it("writes a sheet's labels mapped by expressions, which the editor no longer flags", async () => {
+	it("writes a sheet's labels mapped by expressions, which the editor does not flag", async () => {
 		const { assessmentId } = seedOne();
 		const row = { assessmentId, status: '已完成', result: 'Pass', grade: 'A', score: '88.5' };
 		const parameters = byId({
 			assessmentStatus: '={{ $json.status }}',
 			additionalFields: { assessmentResult: '={{ $json.result }}', assessmentGrade: '={{ $json.grade }}', assessmentScore: '={{ $json.score }}' },
 		});
-		const result = await runFeishu(credentials, [row], parameters, { typeVersion: 3 });
+		const result = await runFeishu(credentials, [row], parameters);
 		expect(result.error).toBeUndefined();
 		expect(body()).toMatchObject({ assessment_status: 'completed', assessment_result: 'approved', assessment_score: 88.5, assessment_grade: 'grade_a' });
 		expect(emulator.assessments.get(assessmentId)).toMatchObject({ assessment_status: 'completed', assessment_result: 'approved' });
-	});
-});
-
-describe('version 2 keeps its defaults', () => {
-	it('writes Status Completed when the saved workflow does not mention Status', async () => {
-		const { assessmentId } = seedOne();
-		const result = await runFeishu(credentials, [{ assessmentId }], byId(), { typeVersion: 2 });
-		expect(result.error).toBeUndefined();
-		expect(body()).toEqual({ assessment_status: 'completed', is_final_asssessment: true });
-	});
-});
-
-describe('version 3 Search', () => {
-	function search(typeVersion: number, parameters: INodeParameters) {
-		return runFeishu(credentials, [{}], { resource: 'probation', operation: 'search', returnAll: true, ...parameters }, { typeVersion });
-	}
-	const searchQuery = () => emulator.requests.find((r) => r.path.endsWith('/probation/search'))?.query as Record<string, unknown> | undefined;
-
-	it('splits out assessments by its own switch, and reads the employment ID type next to the IDs', async () => {
-		const { employmentId, assessmentId } = seedOne();
-		const result = await search(3, { splitOutAssessments: true, filters: { employmentIds: employmentId, userIdType: 'people_corehr_id' } });
-		expect(result.error).toBeUndefined();
-		expect(result.items.map((i) => i.json.assessmentId)).toEqual([assessmentId]);
-		expect(searchQuery()).toMatchObject({ user_id_type: 'people_corehr_id' });
-	});
-
-	it('leaves version 2 reading both from Options', async () => {
-		const { employmentId, assessmentId } = seedOne();
-		const result = await search(2, { filters: { employmentIds: employmentId }, options: { splitOutAssessments: true, userIdType: 'people_corehr_id' } });
-		expect(result.error).toBeUndefined();
-		expect(result.items.map((i) => i.json.assessmentId)).toEqual([assessmentId]);
-		expect(searchQuery()).toMatchObject({ user_id_type: 'people_corehr_id' });
 	});
 });
