@@ -12,6 +12,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { FEISHU_CREDENTIAL_NAME, appCredentials } from '../../credentials/FeishuCoreHrApi.credentials';
+import { JSON_CONTENT_TYPE } from '../shared/feishu/envelope';
 import { PROBATION_STATUSES } from '../shared/people/choices';
 import { PROBATION_UPDATED_EVENT } from './events/probationEvent';
 import type { ProbationEvent } from './events/probationEvent';
@@ -51,7 +52,7 @@ function claimer(ctx: Context): (eventId: string) => boolean {
 /** Answers with plain Node calls, which Express's response and a bare ServerResponse both have. */
 function answer(ctx: IWebhookFunctions, status: number, body: IDataObject): void {
 	const res = ctx.getResponseObject();
-	res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+	res.writeHead(status, { 'Content-Type': JSON_CONTENT_TYPE });
 	res.end(JSON.stringify(body));
 }
 

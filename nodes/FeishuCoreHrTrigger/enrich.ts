@@ -28,6 +28,7 @@ export interface Enrichment {
 
 /** The event's probation by the rule the action node writes by, the event naming it by its status; or why none is. */
 function probationOf(event: ProbationEvent, found: readonly ProbationFound[]): ProbationFound | string {
+	if (found.length === 0) return `Feishu has no probation for employment ${event.employmentId} (the event may be older than a change that removed it).`;
 	try {
 		return chooseProbation(`Employment ${event.employmentId}`, found, { probationStatus: event.probationStatus });
 	} catch (error) {

@@ -27,4 +27,8 @@ const escaped = version.replace(/[.+]/g, '\\$&');
 if (!existsSync(changelog) || !new RegExp(`^## \\[?${escaped}\\]?[\\s—-]`, 'm').test(readFileSync(changelog, 'utf8'))) {
 	fail(`CHANGELOG.md has no "## [${version}]" entry. Describe the release there before tagging it.`);
 }
+const entry = readFileSync(changelog, 'utf8').split('\n').find((line) => new RegExp(`^## \\[?${escaped}\\]?[\\s—-]`).test(line)) ?? '';
+if (/unreleased/i.test(entry)) {
+	fail(`CHANGELOG.md's entry for ${version} still says "unreleased": give it the release date (## [${version}] — YYYY-MM-DD) before tagging.`);
+}
 console.log(`check-tag: ${tag} matches package.json's version ${version}, which CHANGELOG.md describes`);

@@ -28,7 +28,7 @@ describe('Employee → Search', () => {
 		expect(Object.keys(byNumber).sort()).toEqual(['000123', '030123']);
 		expect(byNumber['000123']).toMatchObject({
 			employmentId: PEOPLE_CASES.leadingZeros.current.employmentId,
-			name: PEOPLE_CASES.leadingZeros.localName,
+			employeeName: PEOPLE_CASES.leadingZeros.localName,
 			workEmail: PEOPLE_CASES.leadingZeros.email,
 			employmentStatus: 'hired',
 		});
@@ -73,6 +73,6 @@ describe('Employee → Search', () => {
 	it('outputs null for fields Feishu leaves out (no permission to read emails and names)', async () => {
 		emulator.setHiddenEmployeeFields(EMAIL_AND_NAME_FIELDS);
 		const result = await runFeishu(credentials, [{}], search({ employeeNumbers: PEOPLE_CASES.leadingZeros.employeeNumber }));
-		expect(result.items[0].json).toMatchObject({ employeeNumber: '000123', name: null, workEmail: null });
+		expect(result.items[0].json).toMatchObject({ employeeNumber: '000123', employeeName: null, workEmail: null });
 	});
 });

@@ -88,7 +88,7 @@ describe('a genuine event', () => {
 		await h.settled(1);
 		const [[item]] = outputOf(h);
 		const employee = item.employee as IDataObject;
-		expect(Object.keys(employee).sort()).toEqual(['employeeName', 'employeeNumber', 'employmentId']);
+		expect(Object.keys(employee).sort()).toEqual(['employeeName', 'employeeNumber', 'employmentId', 'employmentStatus', 'employmentStatusLabel', 'workEmail']);
 		// The same person written by Update (found by the event's employment ID) is named by the same keys and values.
 		const written = await runFeishu(credentials, [{ key: huang.current.employmentId, final: 'keep', result: 'Pass', comment: 'from the trigger' }], updateByEmployee('id'));
 		const out = written.items[0].json;

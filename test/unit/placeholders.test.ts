@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_USER_ID_TYPE } from '../../nodes/FeishuCoreHr/actions/idTypes';
+import { DEFAULT_DEPARTMENT_ID_TYPE, DEFAULT_USER_ID_TYPE } from '../../nodes/FeishuCoreHr/actions/idTypes';
+import { DEPARTMENT_ID_TYPES, USER_ID_TYPES } from '../../nodes/shared/transport/endpoints';
 import { FeishuCoreHr } from '../../nodes/FeishuCoreHr/FeishuCoreHr.node';
 
 /** Every property of the node, collections and their entries included. */
@@ -12,7 +13,8 @@ describe('examples in the editor match the ID type the field takes', () => {
 	const properties = allProperties(new FeishuCoreHr().description.properties);
 
 	it('shows an Open ID wherever an employment ID is read with the default Employment ID Type', () => {
-		expect(DEFAULT_USER_ID_TYPE).toBe('open_id');
+		expect(DEFAULT_USER_ID_TYPE).toBe(USER_ID_TYPES.openId);
+		expect(DEFAULT_DEPARTMENT_ID_TYPE).toBe(DEPARTMENT_ID_TYPES.openDepartmentId);
 		// The field whose ID type is an Employment ID Type parameter: Probation Search's filter
 		// (Employee Search's filter takes CoreHR IDs).
 		const typed = properties.filter((p) => p.name === 'employmentIds' && !p.description?.includes('CoreHR'));

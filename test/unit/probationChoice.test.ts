@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { findAssessment, pickProbation } from '../../nodes/FeishuCoreHr/actions/probationAssessment/target';
+import { checkOneProbationToCreateIn, findAssessment, pickProbation } from '../../nodes/FeishuCoreHr/actions/probationAssessment/target';
 import { Directory } from '../../nodes/shared/people/directory';
 import { employeeOutput } from '../../nodes/shared/people/employeeOutput';
 import type { AssessmentFound, EmployeeFound, ProbationFound } from '../../nodes/shared/people/found';
@@ -60,8 +60,11 @@ describe('choosing the probation of an employment', () => {
 	it('takes the probation the caller names by its status (an event), even one that is over', () => {
 		expect(chooseProbation(who, [earlier, running], { probationStatus: 'converted' })).toBe(earlier);
 		expect(chooseProbation(who, [running, alsoRunning], { probationStatus: 'pending' })).toBe(alsoRunning);
-		// A status no probation has any more (it moved on since the event) names none: the general rule decides.
-		expect(chooseProbation(who, [earlier, running], { probationStatus: 'approved' })).toBe(running);
+		// A status no probation has any more (it moved on since the event): another probation must
+		// not stand in for the one the event was about.
+		expect(refusal(() => chooseProbation(who, [earlier, running], { probationStatus: 'approved' }))).toContain('none is in status approved');
+		// With one probation, the event is about it, whatever its status now.
+		expect(chooseProbation(who, [running], { probationStatus: 'approved' })).toBe(running);
 		// Two in the named status: among them, the running one, else a refusal.
 		const twice = probation('7140964208476300006', 'converted');
 		expect(refusal(() => chooseProbation(who, [earlier, twice, running], { probationStatus: 'converted' }))).toContain('none in status converted is still running');
@@ -76,7 +79,18 @@ describe('the action node writes by the same rule', () => {
 
 	it('refuses what the rule refuses, before any assessment is chosen', () => {
 		expect(refusal(() => pickProbation(who, [running, alsoRunning]))).toContain('cannot tell which one is meant');
-		expect(refusal(() => findAssessment(draft.assessmentId, who, [running, alsoRunning]))).toContain('cannot tell which one is meant');
+	});
+
+	it('creates only in an employment with one probation: Feishu creates by employment, not by probation', () => {
+		expect(() => checkOneProbationToCreateIn(who, [running])).not.toThrow();
+		expect(refusal(() => checkOneProbationToCreateIn(who, [earlier, { ...running, assessments: [] }]))).toContain('cannot be sure which one would get it');
+	});
+
+	it('finds an assessment named by ID in whichever probation of the employment holds it: the ID names the probation', () => {
+		const other = { ...alsoRunning, assessments: [draft] };
+		expect(findAssessment(draft.assessmentId, who, [{ ...running, assessments: [] }, other])).toBe(draft);
+		expect(findAssessment(draft.assessmentId, who, [{ ...earlier, assessments: [draft] }, { ...running, assessments: [] }])).toBe(draft);
+		expect(refusal(() => findAssessment('7140964208476399999', who, [running, alsoRunning]))).toContain('is not an assessment of');
 	});
 
 	it("records an assessment it created on the probation the rule chose, so the run's next row sees it", async () => {
@@ -102,7 +116,21 @@ describe('the action node writes by the same rule', () => {
 describe('the employee in output', () => {
 	it('has the same keys in both nodes, null where Feishu did not say', () => {
 		const found: EmployeeFound = { employmentId: EMPLOYMENT, employeeNumber: '030123', name: '张三', email: 'zhang.san@example.com', employmentStatus: 'hired' };
-		expect(employeeOutput(found)).toEqual({ employeeNumber: '030123', employeeName: '张三', employmentId: EMPLOYMENT });
-		expect(employeeOutput({ employmentId: EMPLOYMENT })).toEqual({ employeeNumber: null, employeeName: null, employmentId: EMPLOYMENT });
+		expect(employeeOutput({ ...found, employmentStatusLabel: 'Employed' })).toEqual({
+			employeeNumber: '030123',
+			employeeName: '张三',
+			employmentId: EMPLOYMENT,
+			workEmail: 'zhang.san@example.com',
+			employmentStatus: 'hired',
+			employmentStatusLabel: 'Employed',
+		});
+		expect(employeeOutput({ employmentId: EMPLOYMENT })).toEqual({
+			employeeNumber: null,
+			employeeName: null,
+			employmentId: EMPLOYMENT,
+			workEmail: null,
+			employmentStatus: null,
+			employmentStatusLabel: null,
+		});
 	});
 });

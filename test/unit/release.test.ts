@@ -201,6 +201,15 @@ describe('scripts/release/check-tag.mjs', () => {
 		expect(res.status).toBe(1);
 		expect(res.stderr).toContain('CHANGELOG.md has no "## [1.2.0]" entry');
 	});
+
+	it('fails when the version\'s CHANGELOG entry still says unreleased, so no tarball ships saying so', () => {
+		const dir = tempDir();
+		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ version: '1.2.0' }));
+		fs.writeFileSync(path.join(dir, 'CHANGELOG.md'), '# Changelog\n\n## [1.2.0] — unreleased\n');
+		const res = node('scripts/release/check-tag.mjs', [path.join(dir, 'package.json')], { GITHUB_REF_NAME: 'v1.2.0' });
+		expect(res.status).toBe(1);
+		expect(res.stderr).toContain('still says "unreleased"');
+	});
 });
 
 describe('npm pack', () => {

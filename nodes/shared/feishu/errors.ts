@@ -12,6 +12,8 @@ export const RATE_LIMIT_CODE = 99991400;
 
 /** "Object does not exist": an ID Feishu does not know in this tenant. */
 export const NOT_FOUND_CODE = 1162010;
+/** Enable/Disable Assessment: "Do not repeatedly turn on/off the function", the feature already is as asked. */
+export const ALREADY_IN_STATE_CODE = 1161025;
 
 const ADVICE: Record<number, string> = {
 	// The token endpoint's answers to wrong app credentials.
@@ -28,7 +30,7 @@ const ADVICE: Record<number, string> = {
 	[NOT_FOUND_CODE]: 'No record with this ID exists in this tenant. Check the ID (copy it as text) and that the credential points at the right tenant.',
 	1160005: 'A required value is empty.',
 	1160006: 'A required value is empty.',
-	1161025: 'The assessment feature is already in the requested state.',
+	[ALREADY_IN_STATE_CODE]: 'The assessment feature is already in the requested state.',
 	99992402: 'Feishu refused a field value: the message names the field, the value and the rule it broke.',
 	[RATE_LIMIT_CODE]: `Feishu's rate limit was hit: writes allow ${FEISHU_LIMITS.write.perMinute} requests per minute per app, probation searches ${FEISHU_LIMITS.read.perMinute} per minute and ${FEISHU_LIMITS.read.perSecond} per second, employee searches ${FEISHU_LIMITS.employeeSearch.perMinute} per minute, shared by every workflow using the app. Lower "Max Requests per Minute", split the run, or raise "Rate-Limit Wait".`,
 };

@@ -14,13 +14,17 @@ export function describeEmployee(e: EmployeeFound): string {
 }
 
 /**
- * The employee in output, the same keys in both nodes: who an operation wrote (at the top of its
- * item) and whom an event is about (the trigger's `employee`). A key Feishu did not return is null.
+ * The employee in output, the same keys wherever a node shows one: who an operation wrote (at the
+ * top of its item), each person Employee → Search found, and whom an event is about (the
+ * trigger's `employee`). A key Feishu did not return (or the app may not read) is null.
  */
 export function employeeOutput(employee: EmployeeFound): IDataObject {
 	return {
 		employeeNumber: employee.employeeNumber ?? null,
 		employeeName: employee.name ?? null,
 		employmentId: employee.employmentId,
+		workEmail: employee.email ?? null,
+		employmentStatus: employee.employmentStatus ?? null,
+		employmentStatusLabel: employee.employmentStatusLabel ?? null,
 	};
 }

@@ -6,6 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { EmployeeItem, ProbationItem } from '../transport/endpoints';
 import { FINAL_FLAG_WIRE } from '../transport/endpoints';
+import { wireEnumLabel } from './output';
 
 /** One employment an employee search found. */
 export interface EmployeeFound {
@@ -15,6 +16,8 @@ export interface EmployeeFound {
 	name?: string;
 	/** `hired` or `terminated`; absent when Feishu did not say. */
 	employmentStatus?: string;
+	/** Its label as Feishu words it, e.g. Employed. */
+	employmentStatusLabel?: string;
 }
 
 export interface AssessmentFound {
@@ -49,6 +52,7 @@ export function toEmployeeFound(item: EmployeeItem): EmployeeFound {
 		email: text(item.email_address),
 		name: text(person.preferred_local_full_name) ?? text(person.preferred_name) ?? text(person.preferred_english_full_name),
 		employmentStatus: enumName(item.employment_status),
+		employmentStatusLabel: wireEnumLabel(item.employment_status),
 	};
 }
 

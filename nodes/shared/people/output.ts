@@ -7,6 +7,11 @@ function isEnumObject(value: unknown): value is { enum_name: string; display?: A
 	return typeof value === 'object' && value !== null && typeof (value as { enum_name?: unknown }).enum_name === 'string';
 }
 
+/** An enum's readable label (English first), or undefined when the value is no enum object. */
+export function wireEnumLabel(value: unknown): string | undefined {
+	return isEnumObject(value) ? enumLabel(value) : undefined;
+}
+
 function enumLabel(value: { enum_name: string; display?: Array<{ lang?: string; value?: string }> }): string {
 	const display = Array.isArray(value.display) ? value.display : [];
 	const pick = (lang: string) => display.find((d) => d.lang?.toLowerCase() === lang)?.value;

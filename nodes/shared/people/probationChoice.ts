@@ -21,18 +21,23 @@ function describeProbations(probations: readonly ProbationFound[]): string {
 }
 
 /**
- * The employment's probation: the only one; with several, the only one in the status the caller
- * names (the trigger: the event's), else the only one still running (not converted, not
- * offboarded). Anything else is refused with what Feishu holds, including several probations of
- * which one has no stated status, since that one cannot be ruled in or out.
+ * The employment's probation: the only one; with several, of those in the status the caller
+ * names (the trigger: the event's) — none of them is refused — the only one, else the only one
+ * still running (not converted, not offboarded). Anything else is refused with what Feishu holds,
+ * including several probations of which one has no stated status, since that one cannot be
+ * ruled in or out.
  */
 export function chooseProbation(who: string, probations: readonly ProbationFound[], named: ProbationNamed = {}): ProbationFound {
 	if (probations.length === 0) throw new LookupError(`${who} has no probation in CoreHR.`);
 	if (probations.length === 1) return probations[0];
-	const inNamedStatus = named.probationStatus ? probations.filter((p) => p.probationStatus === named.probationStatus) : [];
-	const candidates = inNamedStatus.length > 0 ? inNamedStatus : probations;
-	if (candidates.length === 1) return candidates[0];
 	const all = `${who} has ${probations.length} probations (${describeProbations(probations)})`;
+	const inNamedStatus = named.probationStatus ? probations.filter((p) => p.probationStatus === named.probationStatus) : [];
+	if (named.probationStatus && inNamedStatus.length === 0) {
+		// E.g. the event's probation changed again since: another probation must not stand in for it.
+		throw new LookupError(`${all}; none is in status ${named.probationStatus}, so the node cannot tell which one is meant.`);
+	}
+	const candidates = named.probationStatus ? inNamedStatus : probations;
+	if (candidates.length === 1) return candidates[0];
 	if (candidates.some((p) => p.probationStatus === undefined)) {
 		throw new LookupError(`${all}, and Feishu did not state the status of each, so the node cannot tell which one is meant.`);
 	}

@@ -117,6 +117,8 @@ export interface AssessmentCreateData extends IDataObject {
 	assessments: AssessmentData[];
 }
 
+const ONE_ASSESSMENT = '/open-apis/corehr/v2/probation/assessments/:assessment_id';
+
 export const probationAssessment = {
 	/** Creates assessments for one employment; Feishu answers their IDs in the order given. */
 	create: endpoint<
@@ -124,13 +126,9 @@ export const probationAssessment = {
 		{ assessment_ids?: string[] }
 	>('POST', '/open-apis/corehr/v2/probation/assessments', 'write'),
 	/** Overwrites one assessment. */
-	patch: endpoint<{ path: { assessment_id: string }; params?: ClientTokenParams; data: AssessmentData }, unknown>(
-		'PATCH',
-		'/open-apis/corehr/v2/probation/assessments/:assessment_id',
-		'write',
-	),
+	patch: endpoint<{ path: { assessment_id: string }; params?: ClientTokenParams; data: AssessmentData }, unknown>('PATCH', ONE_ASSESSMENT, 'write'),
 	/** Deletes one assessment (takes no client token). */
-	delete: endpoint<{ path: { assessment_id: string } }, unknown>('DELETE', '/open-apis/corehr/v2/probation/assessments/:assessment_id', 'write'),
+	delete: endpoint<{ path: { assessment_id: string } }, unknown>('DELETE', ONE_ASSESSMENT, 'write'),
 };
 
 // ---------------------------------------------------------------------------------------------

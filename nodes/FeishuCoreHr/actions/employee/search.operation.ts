@@ -1,7 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { Choice } from '../../../shared/people/choices';
+import { employeeOutput } from '../../../shared/people/employeeOutput';
 import { toOutput } from '../../../shared/people/output';
+import { toOptions } from '../../helpers/choices';
 import { parseEmploymentId, parseEmployeeNumber, parseWorkEmail } from '../../helpers/employee';
 import { InvalidInputError, isBlank, parseBoolean, parseChoice, parseText } from '../../helpers/parse';
 import type { EmployeeSearchData } from '../../../shared/transport/endpoints';
@@ -15,9 +18,9 @@ import { employeeSearchOptionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
 
 const EMPLOYMENT_STATUSES = [
-	{ value: 'hired', name: 'Employed', aliases: ['hired', 'active', '在职'] },
-	{ value: 'terminated', name: 'Left', aliases: ['terminated', 'former', '离职', '已离职'] },
-];
+	{ value: 'hired', name: 'Employed', aliases: ['active', '在职'] },
+	{ value: 'terminated', name: 'Left', aliases: ['former', '离职', '已离职'] },
+] as const satisfies readonly Choice[];
 
 const properties: INodeProperties[] = [
 	...returnAllProperties,
@@ -49,10 +52,8 @@ const properties: INodeProperties[] = [
 				name: 'employmentStatus',
 				type: 'options',
 				allowArbitraryValues: true,
-				options: [
-					{ name: 'Employed', value: 'hired' },
-					{ name: 'Left', value: 'terminated' },
-				],
+				options: toOptions(EMPLOYMENT_STATUSES),
+				// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- 'hired' is in EMPLOYMENT_STATUSES
 				default: 'hired',
 				description: 'Only current employees, or only people who have left',
 			},
@@ -135,14 +136,8 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 	if (includeProbation) run.directory.prefetchProbations(COREHR_ID_TYPE, employees.map((e) => e.employmentId));
 	const probationsShown: IDataObject[] = [];
 	const out: IDataObject[] = [];
-	for (const [n, employee] of employees.entries()) {
-		const json: IDataObject = {
-			employmentId: employee.employmentId,
-			employeeNumber: employee.employeeNumber ?? null,
-			name: employee.name ?? null,
-			workEmail: employee.email ?? null,
-			...(toOutput({ employment_status: items[n].employment_status ?? null }) as IDataObject),
-		};
+	for (const employee of employees) {
+		const json = employeeOutput(employee);
 		if (includeProbation) {
 			const probations = await run.directory.probations(COREHR_ID_TYPE, employee.employmentId);
 			json.probation = probations.length === 1 ? (toOutput(probations[0].raw) as IDataObject) : null;

@@ -7,13 +7,11 @@ import type { RequestFailure } from '../../../shared/transport';
 import { requestFailure } from '../../../shared/transport';
 import type { AssessmentFeatureData } from '../../../shared/transport/endpoints';
 import { probation, send } from '../../../shared/transport/endpoints';
+import { ALREADY_IN_STATE_CODE } from '../../../shared/feishu/errors';
 import { writeResult } from '../probationAssessment/shared';
 import { optionsProperty } from '../requestOptions';
 import type { Operation, RunContext } from '../types';
 import { ASSESSMENT_FEATURE_STATES, parseLooseChoice } from './lifecycle';
-
-/** Feishu: "Do not repeatedly turn on/off the function" — the feature already is as asked. */
-const ALREADY_IN_STATE = 1161025;
 
 const STATE_LABEL = 'Assessment Feature';
 const APP_URL_LABEL = 'Assessment App URL';
@@ -94,7 +92,7 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 		(response) => [{ ...asked, assessmentFeature: stateWord(asked.active), changed: true, alreadyInState: false, ...writeResult(response) }],
 		(error: unknown) => {
 			const failure = requestFailure(error);
-			if (failure?.code !== ALREADY_IN_STATE) throw error;
+			if (failure?.code !== ALREADY_IN_STATE_CODE) throw error;
 			const details = (error as { errorResponse?: { msg?: unknown } }).errorResponse;
 			return [alreadyInState(asked, failure, details?.msg)];
 		},

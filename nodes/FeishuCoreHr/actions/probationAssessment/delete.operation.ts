@@ -10,8 +10,6 @@ import { probationAssessment, send } from '../../../shared/transport/endpoints';
 import { NOT_FOUND_CODE } from '../../../shared/feishu/errors';
 import { ASSESSMENT_ID_LABEL, assessmentLocatorProperty, locatorValue, writeResult } from './shared';
 
-const NOT_FOUND = NOT_FOUND_CODE;
-
 const properties: INodeProperties[] = [
 	// Picked from a list by its person, or given by ID.
 	{ ...assessmentLocatorProperty, description: 'The assessment to delete' },
@@ -33,7 +31,7 @@ function unknownOutcome(this: IExecuteFunctions, assessmentId: string, failure: 
 	const last = failure.attempts[failure.attempts.length - 1];
 	const message =
 		`Assessment ${assessmentId} may or may not have been deleted: the answer to an earlier attempt was lost (${describeAttempts(earlier)}), ` +
-		`and the retry found no such assessment (code ${NOT_FOUND}${last?.logId ? `, log ID ${last.logId}` : ''}). ` +
+		`and the retry found no such assessment (code ${NOT_FOUND_CODE}${last?.logId ? `, log ID ${last.logId}` : ''}). ` +
 		'Either that attempt deleted it, or no assessment with this ID existed.';
 	return new NodeApiError(this.getNode(), { ...failure, attempts: failure.attempts as unknown as JsonObject[], outcome: 'unknown' } as JsonObject, {
 		message,
@@ -48,7 +46,7 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 	const response = await send(run.client, probationAssessment.delete.request({ path: { assessment_id: assessmentId } }, itemIndex)).catch((error: unknown) => {
 		// The transport's own error, unless the outcome is unknown (see unknownOutcome).
 		const failure = requestFailure(error);
-		throw failure?.code === NOT_FOUND && failure.uncertainEarlierAttempt ? unknownOutcome.call(this, assessmentId, failure, itemIndex) : error;
+		throw failure?.code === NOT_FOUND_CODE && failure.uncertainEarlierAttempt ? unknownOutcome.call(this, assessmentId, failure, itemIndex) : error;
 	});
 	return [{ assessmentId, deleted: true, ...writeResult(response) }];
 }

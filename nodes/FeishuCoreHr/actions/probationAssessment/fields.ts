@@ -22,10 +22,13 @@ interface FieldRow<T, Required extends boolean> {
 	required: Required;
 	/** Checks a value (any of it may be text from a spreadsheet); `label` names the field in the error. */
 	parse(label: string, value: unknown, grades: readonly GradeOption[] | undefined): T;
-	/** The editor's parameter, without its name (the row's key); optional fields show a short label. */
-	property: Omit<INodeProperties, 'name'>;
-	/** For an AI Agent tool, which fills text, numbers and booleans ($fromAI) but not dropdowns: the same field as text. */
-	toolProperty?: Omit<INodeProperties, 'name'>;
+	/**
+	 * The editor's parameter, without its name (the row's key) and label: the label is `label`,
+	 * unless the field sits in Additional Fields, where a short one fits (`displayName`).
+	 */
+	property: Omit<INodeProperties, 'name' | 'displayName'> & { displayName?: string };
+	/** For an AI Agent tool, which fills text, numbers and booleans ($fromAI) but not dropdowns: the same field as text, under the same label unless given. */
+	toolProperty?: Omit<INodeProperties, 'name' | 'displayName'> & { displayName?: string };
 	/** The value needs the tenant's grade options to be read first. */
 	needsGrades?: true;
 }
@@ -48,7 +51,6 @@ export const ASSESSMENT_FIELDS = {
 		required: true,
 		parse: (label, value) => parseChoice(label, value, ASSESSMENT_STATUSES),
 		property: {
-			displayName: 'Assessment Status',
 			type: 'options',
 			options: toOptions(ASSESSMENT_STATUSES),
 			allowArbitraryValues: true,
@@ -58,7 +60,6 @@ export const ASSESSMENT_FIELDS = {
 			hint: 'From a sheet, the label works too, in English or Chinese: e.g. Completed or 已完成',
 		},
 		toolProperty: {
-			displayName: 'Assessment Status',
 			type: 'string',
 			default: '',
 			required: true,
@@ -72,7 +73,6 @@ export const ASSESSMENT_FIELDS = {
 		required: true,
 		parse: (label, value) => parseBoolean(label, value),
 		property: {
-			displayName: 'Is Final Assessment',
 			type: 'boolean',
 			default: false,
 			required: true,
@@ -95,7 +95,6 @@ export const ASSESSMENT_FIELDS = {
 			hint: 'From a sheet, Pass / Fail and 通过 / 不通过 work too',
 		},
 		toolProperty: {
-			displayName: 'Result',
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. approved',
@@ -188,7 +187,8 @@ export const FIELD_LABELS = Object.fromEntries(NAMES.map((name) => [name, ASSESS
 
 function propertyOf(name: FieldName, tool = false): INodeProperties {
 	const row: FieldRow<unknown, boolean> = ASSESSMENT_FIELDS[name];
-	return { ...((tool && row.toolProperty) || row.property), name } as INodeProperties;
+	const displayName = row.property.displayName ?? row.label;
+	return { displayName, ...((tool && row.toolProperty) || row.property), name } as INodeProperties;
 }
 
 /** A required field's parameter, as the node shows it or (tool) as an AI Agent fills it. */

@@ -7,6 +7,7 @@ import { describeEmployee } from '../../../shared/people/employeeOutput';
 import type { AssessmentFound, EmployeeFound, ProbationFound } from '../../../shared/people/found';
 import { LookupError } from '../../../shared/people/lookupError';
 import { chooseProbation } from '../../../shared/people/probationChoice';
+import { assessmentsWithheldMessage } from '../../../shared/people/assessmentScope';
 
 export type WhichAssessment = 'final' | 'only' | 'onlyOrCreate';
 
@@ -60,12 +61,20 @@ export function pickEmployment(asked: string, matches: readonly EmployeeFound[])
  */
 export function pickProbation(who: string, probations: readonly ProbationFound[]): ProbationFound & { assessments: AssessmentFound[] } {
 	const probation = chooseProbation(who, probations);
-	if (probation.assessments === undefined) {
+	if (probation.assessments === undefined) throw new LookupError(`${who}: ${assessmentsWithheldMessage(1)}`);
+	return { ...probation, assessments: probation.assessments };
+}
+
+/**
+ * Feishu creates an assessment by employment, not by probation: with several probations nothing
+ * says which one would get it, so the node creates only in an employment with one.
+ */
+export function checkOneProbationToCreateIn(who: string, probations: readonly ProbationFound[]): void {
+	if (probations.length > 1) {
 		throw new LookupError(
-			`Feishu returned the probation of ${who} without its assessments: the app lacks the scope corehr:probation.assessment:read. Add it under "Permissions & Scopes" and publish a new app version.`,
+			`The probation of ${who} has no assessment yet, but the employment has ${probations.length} probations and Feishu creates an assessment by employment, not by probation, so the node cannot be sure which one would get it. Create the assessment in Feishu CoreHR itself.`,
 		);
 	}
-	return { ...probation, assessments: probation.assessments };
 }
 
 export interface AssessmentTarget {
@@ -113,14 +122,18 @@ export function pickAssessment(which: WhichAssessment, who: string, assessments:
 	);
 }
 
-/** The assessment named by ID must belong to the employment the row names. */
+/**
+ * The assessment named by ID must belong to the employment the row names. The ID names its
+ * probation, so every probation of the employment is searched (no rule picks one here).
+ */
 export function findAssessment(assessmentId: string, who: string, probations: readonly ProbationFound[]): AssessmentFound {
-	const probation = pickProbation(who, probations);
-	const found = probation.assessments.find((a) => a.assessmentId === assessmentId);
-	if (!found) {
-		throw new LookupError(
-			`Assessment ${assessmentId} is not an assessment of ${who} (its probation has ${probation.assessments.length}${probation.assessments.length ? `: ${describeAssessments(probation.assessments)}` : ''}). Check that the row's Assessment ID and Employment ID belong together.`,
-		);
-	}
-	return found;
+	if (probations.length === 0) throw new LookupError(`${who} has no probation in CoreHR.`);
+	const found = probations.flatMap((p) => p.assessments ?? []).find((a) => a.assessmentId === assessmentId);
+	if (found) return found;
+	if (probations.some((p) => p.assessments === undefined)) throw new LookupError(`${who}: ${assessmentsWithheldMessage(probations.length)}`);
+	const listed = probations.flatMap((p) => p.assessments ?? []);
+	const whose = probations.length === 1 ? 'its probation has' : `its ${probations.length} probations have`;
+	throw new LookupError(
+		`Assessment ${assessmentId} is not an assessment of ${who} (${whose} ${listed.length}${listed.length ? `: ${describeAssessments(listed)}` : ''}). Check that the row's Assessment ID and Employment ID belong together.`,
+	);
 }

@@ -11,7 +11,7 @@ import { FIELD_LABELS, additionalFieldsProperty, fieldProperty, needsGrades, par
 import { probationAssessment, send } from '../../../shared/transport/endpoints';
 import { ASSESSMENT_ID_LABEL, assessmentLocatorProperty, createAssessments, locatorValue, clientTokenOption, writeResult } from './shared';
 import type { WhichAssessment } from './target';
-import { WHICH_ASSESSMENT_OPTIONS, findAssessment, pickAssessment, pickProbation } from './target';
+import { WHICH_ASSESSMENT_OPTIONS, checkOneProbationToCreateIn, findAssessment, pickAssessment, pickProbation } from './target';
 import { describeEmployee, employeeOutput } from '../../../shared/people/employeeOutput';
 import type { AssessmentFound } from '../../../shared/people/found';
 import { LookupError } from '../../../shared/people/lookupError';
@@ -200,7 +200,8 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 	const { ref, which } = request.byEmployee!;
 	const employee = await lookupEmployee(run.directory, ref);
 	const who = describeEmployee(employee);
-	const probation = pickProbation(who, await run.directory.probations(ref.idType, employee.employmentId));
+	const probations = await run.directory.probations(ref.idType, employee.employmentId);
+	const probation = pickProbation(who, probations);
 	const target = pickAssessment(which, who, probation.assessments);
 	if (target.existing) {
 		const input: AssessmentInput = { ...request.changes, isFinalAssessment: request.final ?? keptFlag(target.existing, who) };
@@ -212,6 +213,7 @@ async function execute(this: IExecuteFunctions, itemIndex: number, run: RunConte
 			`The probation of ${who} has no assessment yet, so a new one would be created, and Is Final Assessment "Keep Current Value" has no value to keep for it. Choose Yes or No.`,
 		);
 	}
+	checkOneProbationToCreateIn(who, probations);
 	const input: AssessmentInput = { ...request.changes, isFinalAssessment: request.final };
 	const created = await createAssessments(run, itemIndex, { id: employee.employmentId, idType: ref.idType }, [toWireAssessment(input)]);
 	await run.directory.recordCreated(ref.idType, employee.employmentId, created.assessmentIds.map((id) => ({ assessmentId: id, isFinalAssessment: input.isFinalAssessment, assessmentStatus: input.assessmentStatus })));
