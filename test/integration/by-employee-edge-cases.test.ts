@@ -198,14 +198,21 @@ describe('Employee → Search → Include Probation without the assessment scope
 describe('what a Chinese input method types into a form', () => {
 	it('reads a full-width employee number as the same digits, as it does for assessment IDs', async () => {
 		emulator.reset({ employments: [person('030123', 'j@example.com', '癸')] });
-		const result = await run([{ key: '０３０１２３', final: '' }], byEmployee('employeeNumber'));
+		const result = await run([{ key: '０３０１２３', final: '', comment: 'full-width number' }], byEmployee('employeeNumber'));
 		expect(errorOf(result.items[0])).toBe('');
+		// Written, once, to that person: not skipped.
+		expect(writes()).toHaveLength(1);
+		expect(result.items[0].json).toMatchObject({ employeeNumber: '030123', updated: true });
+		expect(assessmentsOf('030123')[0]).toMatchObject({ assessment_comment: 'full-width number' });
 	});
 
 	it('reads a full-width @ in a work email as @', async () => {
 		emulator.reset({ employments: [person('E050', 'k@example.com', '子')] });
-		const result = await run([{ key: 'k＠example.com', final: '' }], byEmployee('email'));
+		const result = await run([{ key: 'k＠example.com', final: '', comment: 'full-width @' }], byEmployee('email'));
 		expect(errorOf(result.items[0])).toBe('');
+		expect(writes()).toHaveLength(1);
+		expect(result.items[0].json).toMatchObject({ employeeNumber: 'E050', updated: true });
+		expect(assessmentsOf('E050')[0]).toMatchObject({ assessment_comment: 'full-width @' });
 	});
 });
 

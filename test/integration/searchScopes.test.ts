@@ -87,6 +87,8 @@ describe('Search with the assessment scope', () => {
 			filters: { employmentIds: '={{ $json.id }}', userIdType: 'people_corehr_id' },
 		});
 		expect(only.error).toBeUndefined();
+		// Feishu did find the probation, with an empty list of assessments: not "nothing matched".
+		expect(searchAnswers().map((answer) => answer.data.items.map((item) => [item.employment_id, item.assessments]))).toEqual([[[lonely.employment_id, []]]]);
 		expect(only.items).toEqual([]);
 		expect(hintsOf(only)).toEqual([]);
 	});
