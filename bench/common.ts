@@ -8,6 +8,7 @@ import { buildWorkflow, manualTrigger } from '../dev/n8n/runner';
 import { CREDENTIAL_ID, MemoryCredentialsHelper } from '../dev/harness/n8nCore';
 import { FEISHU_NODE_VERSION } from '../dev/n8n/examples';
 import { DEFAULT_REQUESTS_IN_PARALLEL } from '../nodes/FeishuCoreHr/actions/requestOptions';
+import { updateByIdParameters } from '../test/helpers/updateParameters';
 
 export const NODE_NAME = 'Feishu CoreHR';
 
@@ -19,22 +20,8 @@ export function rows(ids: string[]): IDataObject[] {
 	return ids.map((id) => ({ id, status: 'Completed', final: 'true' }));
 }
 
-/**
- * The Update operation (the node's current version, Find Assessment By: Assessment ID) reading
- * Status and Is Final Assessment from the row, as a user sets it up; the options as `options`
- * says, the others at their defaults (Requests in Parallel: DEFAULT_REQUESTS_IN_PARALLEL).
- */
-export function updateParameters(options: IDataObject = {}): INodeParameters {
-	return {
-		resource: 'probationAssessment',
-		operation: 'update',
-		assessmentBy: 'assessmentId',
-		assessmentId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-		assessmentStatus: '={{ $json.status }}',
-		isFinalAssessment: '={{ $json.final }}',
-		options: options as INodeParameters,
-	};
-}
+/** Update by assessment ID, Status and Is Final Assessment from the row: the tests' builder. */
+export const updateParameters = updateByIdParameters;
 
 /**
  * The Update the per-update sections (2 and the profiler) run: pacing off, Requests in Parallel

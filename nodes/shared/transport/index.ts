@@ -13,13 +13,13 @@ import type { FeishuContext } from './context';
 import type { Clock, Pacer } from './pacer';
 import { pacersFor } from './pacer';
 import { IN_FLIGHT_AFTER_RATE_LIMIT, InFlightGate } from './inFlight';
+import type { ExchangeFailed, ExchangeWatch } from './tokenExchange';
+import { callerWithExchangePolicy, SharedTokenExchange } from './tokenExchange';
 
 export { FEISHU_LIMITS } from '../feishu/limits';
 export { IN_FLIGHT_AFTER_RATE_LIMIT } from './inFlight';
 export type { RequestKind } from '../feishu/limits';
 export type { FeishuContext } from './context';
-import type { ExchangeFailed, ExchangeWatch } from './tokenExchange';
-import { callerWithExchangePolicy, SharedTokenExchange } from './tokenExchange';
 
 export interface FeishuRequest {
 	method: IHttpRequestMethods;
